@@ -1,0 +1,94 @@
+"""Plain data objects passed between the stages: a raw record in, an Article out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawRecord:
+    """One article-sized piece of input, before extraction."""
+
+    origin: str  # "path" or "path:line" for JSON lines: where a user finds it again
+    kind: str  # "html", "text" or "fields" (already-structured JSON lines record)
+    content: str = ""  # decoded text for html/text
+    fields: dict[str, Any] = field(default_factory=dict)  # for "fields" records
+    raw: bytes = b""  # the original bytes, hashed for ids and kept for re-extraction
+
+
+@dataclass
+class Person:
+    """A person the article is about, with the ways the text names them."""
+
+    name: str
+    mentions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Country:
+    """A country the article is about: ISO 3166 alpha-2 code, French name, evidence."""
+
+    code: str
+    name: str
+    mentions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A clean article: what extraction produces and indexing consumes."""
+
+    id: str
+    title: str
+    text: str  # clean body, paragraphs separated by blank lines
+    origin: str = ""
+    date: dt.date | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    language: str | None = None
+    persons: list[Person] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of `newsarchive extract --json` (one object per article)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "author": self.author,
+            "source": self.source,
+            "url": self.url,
+            "language": self.language,
+            "origin": self.origin,
+            "text": self.text,
+            "persons": [asdict(p) for p in self.persons],
+            "countries": [asdict(c) for c in self.countries],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Article:
+        """Rebuild an Article from `to_json` output (used for stored articles)."""
+        date = data.get("date")
+        return cls(
+            id=data["id"],
+            title=data.get("title") or "",
+            text=data.get("text") or "",
+            origin=data.get("origin") or "",
+            date=dt.date.fromisoformat(date) if date else None,
+            author=data.get("author"),
+            source=data.get("source"),
+            url=data.get("url"),
+            language=data.get("language"),
+            persons=[Person(**p) for p in data.get("persons") or []],
+            countries=[Country(**c) for c in data.get("countries") or []],
+        )
+
+
+@dataclass
+class Failure:
+    """An input that could not become an article, and why."""
+
+    origin: str
+    reason: str

@@ -1,0 +1,272 @@
+"""Countries an article is about: names (CLDR via Babel), demonyms, capitals and cities.
+
+The tables come from maintained data where it exists (CLDR French and English names
+through Babel) and from hand-written data files where nothing maintained exists
+(French demonyms, French names of capitals and cities, aliases): see data/*.tsv.
+Matching works on word tokens with guards against false friends ("Washington Post",
+"Anatole France", "Ouest-France", "accords de Minsk").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from babel import Locale
+from unidecode import unidecode
+
+from .article import Country
+
+# CLDR territory codes that are not countries (continents, unions, pseudo-locales,
+# outlying islands that news never means) are left out.
+NOT_COUNTRIES = {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ", "UM", "BV", "HM"}
+
+# CLDR names that a French text uses far more often for something else (first names,
+# a Spanish city, a weapon); these countries are matched only through the cued forms
+# in data/country_aliases_fr.tsv ("l'île Maurice", "la Dominique", "au Salvador").
+AMBIGUOUS_CLDR_NAMES = {"DM", "MU", "SV", "GD", "CD", "CG", "HK", "MO", "PS", "MM", "RE", "VA", "SH", "MF", "SX"}
+
+# Display labels where CLDR's French name is not what a French reader expects to see.
+LABEL_OVERRIDES = {"HK": "Hong Kong", "MO": "Macao", "PS": "Palestine", "MM": "Birmanie (Myanmar)", "VA": "Vatican"}
+
+_TOKEN = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]")
+_AGREEMENT_WORDS = {"accord", "accords", "traite", "traites", "protocole", "convention", "pacte", "format", "processus"}
+# Words that may precede a place name at the start of a sentence without being part of a
+# longer proper name ("En Russie", "Depuis Moscou").
+_LEAD_WORDS = {
+    "a", "au", "aux", "de", "des", "du", "en", "et", "la", "le", "les", "l", "d", "depuis", "pour", "selon", "vers",
+    "chez", "dans", "par", "sur", "contre", "avec", "entre", "sans", "apres", "avant", "comme", "ou", "mais", "donc",
+    "hier", "aujourd'hui", "outre", "malgre", "pres", "face", "pendant", "lors", "quant", "tandis", "alors", "si",
+}
+
+
+def _fold(text: str) -> str:
+    return unidecode(text.replace("’", "'")).lower()
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_fold(t) for t in _TOKEN.findall(text) if t.strip())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One way of naming a country: its tokens as written, the code, and the kind of evidence."""
+
+    form: str
+    code: str
+    kind: str  # "name", "alias", "demonym", "prefix", "capital", "city"
+
+    @property
+    def needs_capital(self) -> bool:
+        return self.kind not in ("demonym", "prefix")
+
+
+def _read_tsv(name: str) -> Iterable[list[str]]:
+    text = resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield [c.strip() for c in line.split("\t")]
+
+
+@lru_cache(maxsize=1)
+def country_labels() -> dict[str, str]:
+    """ISO alpha-2 code -> French display name (CLDR, with a few overrides)."""
+    names = Locale("fr").territories
+    labels = {code: name for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    labels.update(LABEL_OVERRIDES)
+    return labels
+
+
+@lru_cache(maxsize=1)
+def english_names() -> dict[str, str]:
+    """ISO alpha-2 code -> English name (CLDR), for filters typed in English."""
+    names = Locale("en").territories
+    return {code: name for code, name in names.items() if code in country_labels()}
+
+
+@lru_cache(maxsize=1)
+def entries() -> dict[tuple[str, ...], list[Entry]]:
+    """Every known form, by its folded token key."""
+    table: dict[tuple[str, ...], list[Entry]] = {}
+
+    def add(form: str, code: str, kind: str) -> None:
+        variants = {form}
+        if "-" in form and kind not in ("prefix",):
+            variants.add(form.replace("-", " "))  # "États Unis" written without its hyphen
+        for variant in variants:
+            key = _key(variant)
+            if key:
+                table.setdefault(key, []).append(Entry(variant, code, kind))
+
+    for code, name in country_labels().items():
+        if code not in AMBIGUOUS_CLDR_NAMES:
+            add(name, code, "name")
+    for row in _read_tsv("country_aliases_fr.tsv"):
+        add(row[0], row[1], "alias")
+    for row in _read_tsv("demonyms_fr.tsv"):
+        form, code = row[0], row[1]
+        add(form, code, "prefix" if form.endswith("-") else "demonym")
+    for row in _read_tsv("cities_fr.tsv"):
+        form, code = row[0], row[1]
+        kind = row[2] if len(row) > 2 and row[2] in ("capital", "city") else "city"
+        add(form, code, kind)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _max_len() -> int:
+    return max(len(k) for k in entries())
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> dict[str, str]:
+    return {_fold(e.form.rstrip("-")): e.code for es in entries().values() for e in es if e.kind == "prefix"}
+
+
+def resolve_country(value: str) -> str | None:
+    """The ISO code for a code, French name or English name typed by a user ("russie" -> "RU")."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) == 2 and text.upper() in country_labels():
+        return text.upper()
+    folded = " ".join(_key(text))
+    for code, name in country_labels().items():
+        if folded in (" ".join(_key(name)), " ".join(_key(english_names().get(code, "")))):
+            return code
+    for entry in entries().get(_key(text), []):
+        if entry.kind in ("name", "alias"):
+            return entry.code
+    return None
+
+
+def is_place_name(text: str) -> bool:
+    """True when `text` is a country, demonym, capital or city name of the gazetteer."""
+    return _key(text) in entries()
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+
+def _shape_ok(entry: Entry, tokens: list[_Tok]) -> bool:
+    if not entry.needs_capital:
+        return True
+    written = [t for t in _TOKEN.findall(entry.form) if t.strip()]
+    # Every word capitalised in the gazetteer must be capitalised in the text ("Chine", not "chine").
+    return all(got.text[:1].isupper() for want, got in zip(written, tokens, strict=False) if want[:1].isupper())
+
+
+def _capitalised_word(tok: _Tok | None) -> bool:
+    return tok is not None and tok.text[:1].isupper() and tok.text[:1].isalpha()
+
+
+def find_countries(text: str, blocked: Iterable[tuple[int, int, str]] = ()) -> list[Country]:
+    """Countries named, described or located in `text`, with the words that show it.
+
+    `blocked` lists (start, end, label) spans from NER: a place word inside a person's
+    name, or inside a longer organisation or work name, does not count.
+    """
+    blocked = list(blocked)
+    tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    folded = [_fold(t.text) for t in tokens]
+    table = entries()
+    found: dict[str, list[str]] = {}
+    order: list[str] = []
+
+    def note(code: str, mention: str) -> None:
+        if code not in found:
+            found[code] = []
+            order.append(code)
+        if mention not in found[code]:
+            found[code].append(mention)
+
+    i = 0
+    while i < len(tokens):
+        match = None
+        for n in range(min(_max_len(), len(tokens) - i), 0, -1):
+            key = tuple(folded[i:i + n])
+            candidates = [e for e in table.get(key, []) if _shape_ok(e, tokens[i:i + n])]
+            if candidates:
+                match = (n, candidates[0])
+                break
+        if match is None:
+            _prefix_compound(tokens[i], note)
+            i += 1
+            continue
+        n, entry = match
+        span = (tokens[i].start, tokens[i + n - 1].end)
+        if not _guarded(entry, tokens, folded, i, n, span, blocked):
+            note(entry.code, text[span[0]:span[1]])
+        i += n
+    labels = country_labels()
+    countries = [Country(code=c, name=labels.get(c, c), mentions=found[c]) for c in order]
+    countries.sort(key=lambda c: -len(c.mentions))  # stable: ties keep their first-seen order
+    return countries
+
+
+def _prefix_compound(tok: _Tok, note) -> None:
+    # "franco-allemand" -> FR and DE; "israélo-palestinien" -> IL and PS.
+    if "-" not in tok.text:
+        return
+    parts = _fold(tok.text).split("-")
+    prefixes = _prefixes()
+    codes = []
+    for part in parts[:-1]:
+        code = prefixes.get(part)
+        if code is None:
+            return
+        codes.append(code)
+    last = entries().get((parts[-1],), [])
+    demonym = next((e for e in last if e.kind == "demonym"), None)
+    if demonym is None:
+        return
+    for code in [*codes, demonym.code]:
+        note(code, tok.text)
+
+
+def _guarded(entry: Entry, tokens: list[_Tok], folded: list[str], i: int, n: int, span, blocked) -> bool:
+    """True when the match is a false friend and must not count."""
+    start, end = span
+    for b_start, b_end, label in blocked:
+        if b_start <= start and end <= b_end and label == "PER":
+            return True  # "Anatole France", "Paris Hilton", "George Washington"
+    if entry.kind in ("demonym", "prefix"):
+        # "l'océan Indien", "l'océan Atlantique": a sea, not a people.
+        return i > 0 and _unelided(folded[i - 1]) in {"ocean", "oceans", "mer"}
+    nxt = tokens[i + n] if i + n < len(tokens) else None
+    prev = tokens[i - 1] if i > 0 else None
+    # "Washington Post", "France Inter", "Panama Papers", "France 2": part of a longer name.
+    next_is_name = nxt is not None and (_capitalised_word(nxt) or nxt.text.isdigit()) and (nxt.start - end) <= 1
+    if next_is_name and not any(e.kind != "prefix" for e in entries().get((folded[i + n],), [])):
+        return True
+    # "Anatole France", "Air France", "Radio Canada": a capitalised word before it
+    # (not "En Russie" at the start of a sentence, not a list of places "Israël Palestine").
+    prev_is_name = _capitalised_word(prev) and folded[i - 1] not in _LEAD_WORDS and (start - prev.end) <= 1
+    if prev_is_name and not entries().get((folded[i - 1],)):
+        return True
+    # "les accords de Minsk", "le traité de Rome": a place that names an agreement.
+    if entry.kind in ("capital", "city") and i >= 2 and folded[i - 1] in ("de", "d'") and _unelided(folded[i - 2]) in _AGREEMENT_WORDS:
+        return True
+    for b_start, b_end, label in blocked:
+        if label in ("ORG", "MISC") and b_start <= start and end <= b_end and (b_end - b_start) > (end - start):
+            words = _TOKEN.findall(_span_text(tokens, b_start, b_end))
+            others = [w for w in words if w[:1].isupper() and _key(w) != _key(entry.form) and _fold(w) not in _LEAD_WORDS]
+            if others:
+                return True  # "Journal de Montréal", "Banque de France" as one organisation name
+    return False
+
+
+def _unelided(word: str) -> str:
+    return re.sub(r"^(?:l|d|qu)'", "", word)
+
+
+def _span_text(tokens: list[_Tok], start: int, end: int) -> str:
+    return " ".join(t.text for t in tokens if t.start >= start and t.end <= end)

@@ -1,0 +1,189 @@
+"""From a raw record to a clean Article (without entities): main text, title, metadata."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .article import Article, Failure, RawRecord
+from .boilerplate import drop_repeated_lines, strip_furniture
+from .metadata import article_id, date_in_text, detect_language, host_of, normalize_url, parse_date
+
+# Field names news datasets and scrapers use for the same things (news-please,
+# newspaper3k, Common Crawl news extracts, the gilets-jaunes and OrangeSum corpora).
+TEXT_FIELDS = ("text", "article", "body", "content", "maintext", "main_text", "article_text", "full_text")
+HTML_FIELDS = ("html", "raw_html", "content_html", "body_html")
+TITLE_FIELDS = ("title", "headline", "titre", "name")
+HEADING_FIELDS = ("heading", "chapo", "lead", "lede", "summary", "description", "standfirst")
+DATE_FIELDS = ("date", "date_publish", "published", "published_at", "publication_date", "pubdate", "datetime", "date_published")
+URL_FIELDS = ("url", "link", "source_url", "uri", "canonical_url")
+SOURCE_FIELDS = ("source", "sitename", "site_name", "site", "publisher", "source_name", "media", "journal")
+AUTHOR_FIELDS = ("author", "authors", "byline", "auteur")
+
+MAX_TITLE_CHARS = 300
+
+
+def _first(fields: dict[str, Any], names: tuple[str, ...]) -> Any:
+    lowered = {str(k).lower(): v for k, v in fields.items()}
+    for name in names:
+        value = lowered.get(name)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        parts = [p for p in (_as_text(v) for v in value) if p]
+        return ", ".join(parts) if parts else None
+    if isinstance(value, dict):
+        return _as_text(value.get("name") or value.get("text"))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _clean_inline(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Split plain text into paragraphs: one per line, unless lines are hard-wrapped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    lines = [line for b in blocks for line in b.split("\n") if line.strip()]
+    multi = [b for b in blocks if b.count("\n") >= 2]
+    # Hard-wrapped text (e-mail, old archives): most lines of multi-line blocks are
+    # long-ish and end without punctuation; then a block, not a line, is a paragraph.
+    wrapped_lines = [
+        line for b in multi for line in b.split("\n")[:-1] if 40 <= len(line.strip()) <= 90 and not line.rstrip().endswith((".", "!", "?", ":", "»"))
+    ]
+    multi_lines = sum(b.count("\n") for b in multi)
+    if multi and multi_lines and len(wrapped_lines) >= 0.6 * multi_lines:
+        return [" ".join(b.split()) for b in blocks]
+    return [" ".join(line.split()) for line in lines]
+
+
+def _title_key(line: str) -> str:
+    return " ".join(re.findall(r"\w+", line.casefold()))
+
+
+def _body_without_title(lines: list[str], title: str) -> list[str]:
+    key = _title_key(title)
+    return [line for line in lines if _title_key(line) != key]
+
+
+def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str | None, date, author, source) -> Article | Failure:
+    lines = drop_repeated_lines(lines)
+    if title:
+        title = _clean_inline(title)[:MAX_TITLE_CHARS]
+        lines = _body_without_title(lines, title)
+    text = "\n\n".join(lines).strip()
+    if not text:
+        return Failure(record.origin, "no article text found (empty, or only page furniture)")
+    return Article(
+        id=article_id(url, record.raw or text.encode("utf-8", "surrogatepass")),
+        title=title or "",
+        text=text,
+        origin=record.origin,
+        date=date,
+        author=_clean_inline(author),
+        source=_clean_inline(source),
+        url=url,
+        language=detect_language(text),
+    )
+
+
+def _from_text(record: RawRecord) -> Article | Failure:
+    stripped = strip_furniture(paragraphs_of(record.content))
+    lines = stripped.lines
+    if not lines:
+        return Failure(record.origin, "no article text found (empty, or only page furniture)")
+    # The first remaining line of a text file is its title (when it reads like one).
+    title = None
+    if len(lines) > 1 and len(lines[0]) <= MAX_TITLE_CHARS:
+        title, lines = lines[0], lines[1:]
+    return _finish(record, title=title, lines=lines, url=None, date=date_in_text(lines), author=None, source=stripped.source)
+
+
+def _from_html(record: RawRecord, url_hint: str | None = None) -> Article | Failure:
+    import trafilatura  # heavy import: only where HTML is read
+
+    try:
+        doc = trafilatura.bare_extraction(
+            record.content,
+            url=url_hint,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - a library failure on one page must not stop the batch
+        return Failure(record.origin, f"HTML extraction failed: {type(exc).__name__}: {exc}")
+    if doc is None:
+        return Failure(record.origin, "no article text found in the HTML page")
+    meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    stripped = strip_furniture(paragraphs_of(meta.get("text") or ""))
+    url = normalize_url(url_hint) or normalize_url(meta.get("url"))
+    source = stripped.source or meta.get("sitename") or host_of(url) or meta.get("hostname")
+    return _finish(
+        record,
+        title=meta.get("title"),
+        lines=stripped.lines,
+        url=url,
+        date=parse_date(meta.get("date")),
+        author=meta.get("author"),
+        source=source,
+    )
+
+
+def _from_fields(record: RawRecord) -> Article | Failure:
+    fields = record.fields
+    url = normalize_url(_as_text(_first(fields, URL_FIELDS)))
+    html = _as_text(_first(fields, HTML_FIELDS))
+    text = _as_text(_first(fields, TEXT_FIELDS))
+    if not text and html:
+        article = _from_html(RawRecord(record.origin, "html", content=html, raw=record.raw), url_hint=url)
+        if isinstance(article, Article):
+            article.title = _clean_inline(_as_text(_first(fields, TITLE_FIELDS))) or article.title
+            article.date = parse_date(_first(fields, DATE_FIELDS)) or article.date
+            article.source = _clean_inline(_as_text(_first(fields, SOURCE_FIELDS))) or article.source
+        return article
+    if not text:
+        names = ", ".join(TEXT_FIELDS[:4])
+        return Failure(record.origin, f"no article text: expected one of the fields {names} (or html)")
+    heading = _as_text(_first(fields, HEADING_FIELDS))
+    body = paragraphs_of(text)
+    if heading and _title_key(heading) not in {_title_key(p) for p in body[:2]}:
+        body = paragraphs_of(heading) + body  # the standfirst is the article's first paragraph
+    stripped = strip_furniture(body)
+    source = _as_text(_first(fields, SOURCE_FIELDS)) or stripped.source or host_of(url)
+    return _finish(
+        record,
+        title=_as_text(_first(fields, TITLE_FIELDS)),
+        lines=stripped.lines,
+        url=url,
+        date=parse_date(_first(fields, DATE_FIELDS)),
+        author=_as_text(_first(fields, AUTHOR_FIELDS)),
+        source=source,
+    )
+
+
+def extract(record: RawRecord) -> Article | Failure:
+    """Turn one raw record into an Article without entities, or a Failure saying why not."""
+    try:
+        if record.kind == "html":
+            return _from_html(record)
+        if record.kind == "fields":
+            return _from_fields(record)
+        return _from_text(record)
+    except RecursionError:
+        return Failure(record.origin, "document too deeply nested to parse")

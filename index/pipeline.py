@@ -1,0 +1,117 @@
+"""The indexing pipeline without the index: files -> raw records -> articles with entities.
+
+Reading happens in the calling process; extraction and entity recognition run in
+worker processes (one spaCy model each) on chunks of records, results come back in
+input order. One bad record becomes a Failure and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from .article import Article, Failure, RawRecord
+from .extract import extract
+from .readers import count_records, discover, read
+
+CHUNK = 16  # records per task: big enough for spaCy batching, small enough for progress
+
+
+@dataclass
+class Inputs:
+    """The files a run will read, the paths that failed, and how many records to expect."""
+
+    files: list[Path]
+    failures: list[Failure]
+    expected: int
+
+
+def plan(paths: Iterable[str | os.PathLike]) -> Inputs:
+    """Resolve paths to files (recursively) and count the records they hold."""
+    files: list[Path] = []
+    failures: list[Failure] = []
+    for item in discover(paths):
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            files.append(item)
+    expected = sum(count_records(f) for f in files)
+    return Inputs(files, failures, expected)
+
+
+def records(files: Iterable[Path]) -> Iterator[RawRecord | Failure]:
+    """Every raw record (or read failure) of the files, in order."""
+    for path in files:
+        yield from read(path)
+
+
+_extractor = None
+_with_entities = True
+
+
+def _init_worker(with_entities: bool) -> None:
+    global _extractor, _with_entities
+    _with_entities = with_entities
+    if with_entities and _extractor is None:
+        from .entities import EntityExtractor
+
+        _extractor = EntityExtractor()  # loaded once per process, reused by later runs
+
+
+def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
+    results: list[Article | Failure] = []
+    for item in chunk:
+        if isinstance(item, Failure):
+            results.append(item)
+            continue
+        try:
+            results.append(extract(item))
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
+            results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
+    if _with_entities and _extractor is not None:
+        articles = [r for r in results if isinstance(r, Article)]
+        try:
+            _extractor.annotate(articles)
+        except Exception:  # noqa: BLE001
+            # Retry one by one so that only the article that breaks NER is reported.
+            for i, result in enumerate(results):
+                if isinstance(result, Article):
+                    try:
+                        _extractor.annotate([result])
+                    except Exception as exc:  # noqa: BLE001
+                        results[i] = Failure(result.origin, f"entity recognition error: {type(exc).__name__}: {exc}")
+    return results
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+def process(
+    items: Iterable[RawRecord | Failure],
+    *,
+    workers: int = 1,
+    with_entities: bool = True,
+    on_result: Callable[[Article | Failure], None] | None = None,
+) -> Iterator[Article | Failure]:
+    """Extract (and annotate) records in order, with `workers` processes when > 1."""
+    chunks = _chunks(iter(items), CHUNK)
+    if workers <= 1:
+        _init_worker(with_entities)
+        for chunk in chunks:
+            yield from _process_chunk(chunk)
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(with_entities,)) as pool:
+        for results in pool.imap(_process_chunk, chunks):
+            yield from results
+
+
+def default_workers() -> int:
+    """One worker per core (spaCy is single-threaded per process)."""
+    return max(1, os.cpu_count() or 1)

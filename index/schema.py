@@ -1,0 +1,106 @@
+"""The Whoosh schema of a newsarchive index, and the field analyzers only it needs."""
+
+from __future__ import annotations
+
+from whoosh import columns, fields
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token
+
+from .analysis import ExactFormAnalyzer, FrenchAnalyzer, fold
+from .countries import resolve_country
+
+SCHEMA_VERSION = 1
+UNDATED_LAST = 2**31 - 1
+VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
+
+
+class LineTokenizer(Tokenizer):
+    """One token per line of the value (a multi-valued facet field); the whole string in queries."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        parts = value.split(VALUE_SEPARATOR) if mode != "query" else [value]
+        for pos, part in enumerate(p.strip() for p in parts):
+            if not part:
+                continue
+            t.text = part
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = part
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(part)
+            yield t
+
+
+class NameKeyFilter(Filter):
+    """A person's name -> its key, folded for case, accents and hyphens ("serguei lavrov")."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            if t.text:
+                yield t
+
+
+class CountryCodeFilter(Filter):
+    """A country code, French or English name -> its ISO code ("Russie" -> "RU")."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            code = resolve_country(t.text)
+            t.text = code or t.text.strip().upper()
+            yield t
+
+
+class EntityField(fields.KEYWORD):
+    """A multi-valued facet field: values separated by newlines, each one term."""
+
+    def __init__(self, analyzer) -> None:
+        super().__init__(scorable=False)
+        self.analyzer = analyzer
+
+
+def build_schema() -> fields.Schema:
+    """The fields of an article in the index."""
+    french = FrenchAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        fingerprint=fields.ID(stored=True),  # content hash: "unchanged" vs "updated" on re-index
+        title=fields.TEXT(analyzer=french, phrase=True, field_boost=2.0, multitoken_query="phrase"),
+        body=fields.TEXT(analyzer=french, phrase=True, multitoken_query="phrase"),
+        exact=fields.TEXT(analyzer=ExactFormAnalyzer(), phrase=True, multitoken_query="phrase"),
+        date=fields.DATETIME(),
+        year=fields.NUMERIC(int, bits=32),
+        # Sort keys as columns: the publication day (date.toordinal()); undated articles
+        # take each column's default, so they come last in both "newest" and "oldest".
+        day_newest=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        day_oldest=fields.COLUMN(columns.NumericColumn("i", default=UNDATED_LAST)),
+        source=EntityField(LineTokenizer() | NameKeyFilter()),
+        url=fields.ID(),
+        author=fields.TEXT(analyzer=FrenchTokenizerOnlyFold()),
+        language=fields.ID(),
+        # Facets: persons by folded key (one value per person, whatever the spelling),
+        # their written forms (for display), countries by ISO code.
+        person=EntityField(LineTokenizer() | NameKeyFilter()),
+        person_form=EntityField(LineTokenizer()),
+        country=EntityField(LineTokenizer() | CountryCodeFilter()),
+        # The whole Article as JSON-ready data: display, snippets and re-indexing read it.
+        article=fields.STORED(),
+    )
+
+
+def FrenchTokenizerOnlyFold():  # noqa: N802
+    """Author names: words, lower-cased and accent-folded, no stemming."""
+    from whoosh.analysis import LowercaseFilter
+
+    from .analysis import AccentFoldFilter, FrenchTokenizer
+
+    return FrenchTokenizer() | LowercaseFilter() | AccentFoldFilter()
+
+
+ENTITY_FIELDS = ("person", "country")

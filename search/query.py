@@ -1,0 +1,227 @@
+"""A user's search, validated: query text, filters, dates, sort and page -> Whoosh queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser, query
+from whoosh.qparser import syntax
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from newsarchive.index.countries import country_labels, resolve_country
+
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_TERMS = 64
+MAX_FILTER_VALUES = 20
+MAX_PAGE = 1000
+MAX_LIMIT = 100
+MIN_WILDCARD_PREFIX = 2
+SORTS = ("relevance", "newest", "oldest")
+
+# Words a French user types for the fields, besides the English names.
+FIELD_ALIASES = {
+    "title": ["titre"],
+    "body": ["texte", "text", "corps"],
+    "person": ["personne", "persons", "personnes"],
+    "country": ["pays", "countries"],
+    "author": ["auteur"],
+    "source": ["média", "media"],
+    "year": ["année", "annee"],
+    "exact": ["forme", "exactement"],
+}
+
+
+class QueryError(ValueError):
+    """The search cannot run as asked; the message tells the user what to change."""
+
+
+@dataclass
+class SearchRequest:
+    """Everything that defines one search (and one URL of the search page)."""
+
+    query: str = ""
+    persons: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = 10
+    facet_limit: int = 10
+
+    def validate(self) -> SearchRequest:
+        """Check every parameter; raise QueryError with a helpful message when one is wrong."""
+        if not isinstance(self.query, str):
+            raise QueryError("the query must be text")
+        self.query = _clean_text(self.query)
+        if len(self.query) > MAX_QUERY_CHARS:
+            raise QueryError(f"the query is too long ({len(self.query)} characters; at most {MAX_QUERY_CHARS})")
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}: use one of {', '.join(SORTS)}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+        if not 0 <= self.facet_limit <= 1000:
+            raise QueryError("facet_limit must be between 0 and 1000")
+        self.persons = [_clean_text(p) for p in self.persons if p and _clean_text(p)]
+        self.countries = [_clean_text(c) for c in self.countries if c and _clean_text(c)]
+        if len(self.persons) + len(self.countries) > MAX_FILTER_VALUES:
+            raise QueryError(f"too many filters (at most {MAX_FILTER_VALUES})")
+        for name in self.persons:
+            if len(name) > 200:
+                raise QueryError("a person filter is too long (at most 200 characters)")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError(f"the start date {self.date_from} is after the end date {self.date_to}")
+        return self
+
+    def country_codes(self) -> list[str]:
+        """The country filters as ISO codes; QueryError for a name nobody knows."""
+        codes = []
+        for value in self.countries:
+            code = resolve_country(value)
+            if code is None:
+                raise QueryError(f"unknown country {value!r}: use an ISO code (RU) or a French or English name (Russie, Russia)")
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+
+def _clean_text(text: str) -> str:
+    # Control characters come from copy-paste and hostile clients; they never mean anything here.
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text).strip()
+
+
+def parse_date_bound(text: str | None, end: bool = False) -> dt.date | None:
+    """Read YYYY, YYYY-MM or YYYY-MM-DD as the start (or, with `end`, the last day) of that period."""
+    if text is None or not str(text).strip():
+        return None
+    text = str(text).strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        raise QueryError(f"cannot read the date {text!r}: write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if day:
+            return dt.date(year, int(month), int(day))
+        if month:
+            first = dt.date(year, int(month), 1)
+            if not end:
+                return first
+            following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+    except ValueError:
+        raise QueryError(f"{text!r} is not a real date") from None
+
+
+def make_parser(schema) -> qparser.QueryParser:
+    """The query parser: words AND-ed in title and body, "phrases", AND/OR/NOT (and ET/OU/SAUF), fields."""
+    parser = qparser.MultifieldParser(["title", "body"], schema, fieldboosts={"title": 2.0, "body": 1.0}, group=qparser.AndGroup)
+    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    parser.replace_plugin(
+        qparser.OperatorsPlugin(
+            And=r"(?<=\s)(?:AND|ET)(?=\s)",
+            Or=r"(?<=\s)(?:OR|OU)(?=\s)",
+            AndNot=r"(?<=\s)ANDNOT(?=\s)",
+            AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(?:NOT|SAUF)(?=\s)",
+        )
+    )
+    return parser
+
+
+def _errors(node) -> list[str]:
+    found = []
+    if isinstance(node, syntax.ErrorNode):
+        found.append(node.message)
+    for child in getattr(node, "nodes", []) or []:
+        found.extend(_errors(child))
+    inner = getattr(node, "node", None)
+    if inner is not None and not isinstance(node, syntax.ErrorNode):
+        found.extend(_errors(inner))
+    return found
+
+
+def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
+    """The Whoosh query for `text` (None for an empty query); QueryError when it cannot run."""
+    if not text.strip():
+        return None
+    tree = parser.process(text)
+    errors = _errors(tree)
+    if errors:
+        raise QueryError(f"cannot read the query: {errors[0]}")
+    q = tree.query(parser)
+    q = q.normalize()
+    _check(q)
+    return q
+
+
+def _check(q: query.Query) -> None:
+    terms = 0
+    for node in q.leaves():
+        if isinstance(node, (query.Wildcard, query.Prefix)):
+            text = node.text
+            prefix = re.split(r"[*?]", text, maxsplit=1)[0]
+            if len(prefix) < MIN_WILDCARD_PREFIX:
+                raise QueryError(f"a wildcard needs at least {MIN_WILDCARD_PREFIX} letters before it ({text!r}); to list everything, leave the query empty")
+        if isinstance(node, query.Phrase):
+            terms += len(node.words)
+        else:
+            terms += 1
+    if terms > MAX_QUERY_TERMS * 2:  # title and body each carry a copy of every word
+        raise QueryError(f"the query has too many words (at most {MAX_QUERY_TERMS})")
+
+
+def date_filter(date_from: dt.date | None, date_to: dt.date | None) -> query.Query | None:
+    """A date range query over publication dates (either end may be open)."""
+    if not date_from and not date_to:
+        return None
+    start = dt.datetime.combine(date_from, dt.time.min) if date_from else None
+    end = dt.datetime.combine(date_to, dt.time.max) if date_to else None
+    return query.DateRange("date", start, end)
+
+
+def country_label(code: str) -> str:
+    """The French name shown for a country code."""
+    return country_labels().get(code, code)
+
+
+def request_from_args(args) -> SearchRequest:
+    """A SearchRequest from URL parameters (a Werkzeug MultiDict or a dict of lists)."""
+
+    def get_all(name: str) -> list[str]:
+        if hasattr(args, "getlist"):
+            return [v for v in args.getlist(name)]
+        value = args.get(name)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+    def get(name: str, default: str | None = None) -> str | None:
+        values = get_all(name)
+        return values[0] if values else default
+
+    def number(name: str, default: int) -> int:
+        raw = get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise QueryError(f"{name} must be a whole number, not {raw[:40]!r}") from None
+
+    return SearchRequest(
+        query=get("q", "") or "",
+        persons=get_all("person"),
+        countries=get_all("country"),
+        date_from=parse_date_bound(get("from")),
+        date_to=parse_date_bound(get("to"), end=True),
+        sort=get("sort", "relevance") or "relevance",
+        page=number("page", 1),
+        limit=number("limit", 10),
+        facet_limit=number("facet_limit", 10),
+    ).validate()

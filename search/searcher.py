@@ -1,0 +1,279 @@
+"""Running searches on an index: ranked hits, highlighted snippets, facet counts, articles."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import highlight, query, sorting
+
+from newsarchive.index.article import Article
+from newsarchive.index.writer import open_index
+
+from .facets import FacetCache
+from .query import QueryError, SearchRequest, country_label, date_filter, make_parser, parse_query
+from .snippets import SegmentFormatter, Snippet, lead_snippet
+
+SNIPPET_CHARS = 220
+
+
+@dataclass
+class Hit:
+    """One result: what a result list shows."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    snippet: Snippet
+    persons: list[str]
+    countries: list[dict[str, str]]
+    score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The hit as in `newsarchive search --json` (snippet as escaped HTML with <mark>)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "url": self.url,
+            "snippet": self.snippet.html(),
+            "persons": self.persons,
+            "countries": self.countries,
+        }
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total, and facet counts over the whole result set."""
+
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]]
+    took_ms: float
+    notice: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.limit))
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shared by the CLI and the API."""
+        r = self.request
+        return {
+            "query": r.query,
+            "total": self.total,
+            "page": r.page,
+            "pages": self.pages,
+            "limit": r.limit,
+            "sort": r.sort,
+            "filters": self.filters,
+            "took_ms": round(self.took_ms, 1),
+            "notice": self.notice,
+            "hits": [h.to_json() for h in self.hits],
+            "facets": self.facets,
+        }
+
+
+class Archive:
+    """A searchable index. Thread-safe: each thread gets its own up-to-date searcher."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.ix = open_index(self.path)
+        self.parser = make_parser(self.ix.schema)
+        self._local = threading.local()
+        self._facets: dict[int, FacetCache] = {}
+        self._facets_lock = threading.Lock()
+
+    # -- searchers and per-generation caches -------------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, reopened when an indexing run has committed since."""
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.ix.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._local.searcher = s
+        return s
+
+    def facet_cache(self, searcher) -> FacetCache:
+        """The facet arrays for the searcher's index generation (built once, shared)."""
+        generation = searcher.reader().generation()
+        generation = generation if generation is not None else id(searcher.reader())
+        cache = self._facets.get(generation)
+        if cache is None:
+            with self._facets_lock:
+                cache = self._facets.get(generation)
+                if cache is None:
+                    cache = FacetCache(searcher)
+                    self._facets = {generation: cache}  # older generations are not needed again
+        return cache
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None
+
+    # -- queries -----------------------------------------------------------------------
+
+    def _resolve_persons(self, q: query.Query, cache: FacetCache) -> query.Query:
+        """`person:lavrov` -> the person keys it names ("serguei lavrov")."""
+
+        def rewrite(node):
+            if isinstance(node, (query.Term, query.Phrase)) and node.fieldname == "person":
+                text = node.text if isinstance(node, query.Term) else " ".join(node.words)
+                keys = cache.person_keys(text)
+                if not keys:
+                    return query.Term("person", text)
+                return query.Or([query.Term("person", k) for k in keys]) if len(keys) > 1 else query.Term("person", keys[0])
+            return node
+
+        return q.accept(rewrite)
+
+    def _filters(self, request: SearchRequest, cache: FacetCache) -> tuple[list[query.Query], dict[str, Any]]:
+        parts: list[query.Query] = []
+        shown: dict[str, Any] = {}
+        persons = []
+        for name in request.persons:
+            keys = cache.person_keys(name)
+            display = cache.person_name(keys[0]) if len(keys) == 1 else name
+            persons.append(display)
+            if not keys:
+                parts.append(query.NullQuery)
+            elif len(keys) == 1:
+                parts.append(query.Term("person", keys[0]))
+            else:
+                parts.append(query.Or([query.Term("person", k) for k in keys]))
+        if persons:
+            shown["persons"] = persons
+        codes = request.country_codes()
+        for code in codes:
+            parts.append(query.Term("country", code))
+        if codes:
+            shown["countries"] = [{"code": c, "name": country_label(c)} for c in codes]
+        dates = date_filter(request.date_from, request.date_to)
+        if dates is not None:
+            parts.append(dates)
+            shown["from"] = request.date_from.isoformat() if request.date_from else None
+            shown["to"] = request.date_to.isoformat() if request.date_to else None
+        return parts, shown
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a search: the requested page of hits and facets over all matching articles."""
+        started = time.perf_counter()
+        request.validate()
+        searcher = self.searcher()
+        cache = self.facet_cache(searcher)
+        notice = None
+        text_query = parse_query(self.parser, request.query)
+        if text_query is query.NullQuery:
+            notice = "la requête ne contient aucun mot cherchable (seulement des mots vides ?)"
+            text_query = query.NullQuery
+        if text_query is not None and text_query is not query.NullQuery:
+            text_query = self._resolve_persons(text_query, cache)
+        filters, shown = self._filters(request, cache)
+        scored = text_query if text_query is not None else query.Every()
+        whole = query.And([scored, *filters]).normalize() if filters else scored
+
+        docnums = np.fromiter(searcher.docs_for_query(whole), dtype=np.int64) if whole is not query.NullQuery else np.zeros(0, np.int64)
+        total = int(docnums.size)
+        mask = cache.mask(docnums) if total < cache.ndocs or cache.ndocs == 0 else None
+        facets = self._facets_json(cache, mask, request.facet_limit, request)
+
+        hits: list[Hit] = []
+        if total and (request.page - 1) * request.limit < total:
+            hits = self._page(searcher, cache, scored, whole, request)
+        return SearchResult(
+            request=request,
+            total=total,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            notice=notice,
+            filters=shown,
+        )
+
+    def _page(self, searcher, cache: FacetCache, scored, whole, request: SearchRequest) -> list[Hit]:
+        sortedby = None
+        if request.sort == "newest" or (request.sort == "relevance" and isinstance(scored, query.Every)):
+            sortedby = sorting.FieldFacet("day_newest", reverse=True)  # no words to rank by: newest first
+        elif request.sort == "oldest":
+            sortedby = sorting.FieldFacet("day_oldest")
+        results = searcher.search_page(whole, request.page, pagelen=request.limit, sortedby=sortedby, terms=True)
+        results.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        results.results.formatter = SegmentFormatter()
+        hits = []
+        for hit in results:
+            article = hit["article"]
+            text = article.get("text") or ""
+            snippet = None
+            if text and not isinstance(scored, query.Every):
+                fragments = hit.highlights("body", text=text, top=2)
+                snippet = fragments if fragments and fragments.has_match() else None
+            hits.append(
+                Hit(
+                    id=article["id"],
+                    title=article.get("title") or "",
+                    date=article.get("date"),
+                    source=article.get("source"),
+                    url=article.get("url"),
+                    snippet=snippet or lead_snippet(text, SNIPPET_CHARS),
+                    persons=[cache.person_name(p["name"]) for p in article.get("persons") or []],
+                    countries=[{"code": c["code"], "name": country_label(c["code"])} for c in article.get("countries") or []],
+                    score=hit.score,
+                )
+            )
+        return hits
+
+    def _facets_json(self, cache: FacetCache, mask, limit: int, request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
+        persons = [{"value": cache.person_name(key), "count": n} for key, n in cache.top(cache.person, mask, limit)]
+        countries = [{"value": code, "label": country_label(code), "count": n} for code, n in cache.top(cache.country, mask, limit)]
+        years = [{"value": year, "count": n} for year, n in cache.year_counts(mask)]
+        return {"person": persons, "country": countries, "year": years}
+
+    # -- articles and statistics -------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        stored = self.searcher().document(id=article_id)
+        if not stored:
+            return None
+        return Article.from_json(stored["article"])
+
+    def lookup_persons(self, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Person facet values starting with `prefix` (for a facet filter box)."""
+        s = self.searcher()
+        return [{"value": v.value, "count": v.count} for v in self.facet_cache(s).lookup_persons(prefix, limit)]
+
+    def stats(self) -> dict[str, Any]:
+        """Articles, distinct persons and countries, date range and size on disk."""
+        s = self.searcher()
+        cache = self.facet_cache(s)
+        span = cache.date_range()
+        dates = (span[0].isoformat(), span[1].isoformat()) if span else None
+        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        return {
+            "index": str(self.path),
+            "articles": s.doc_count(),
+            "persons": int((cache.person.doc_counts > 0).sum()),
+            "countries": int((cache.country.doc_counts > 0).sum()),
+            "date_from": dates[0] if dates else None,
+            "date_to": dates[1] if dates else None,
+            "size_bytes": size,
+            "size_mb": round(size / 1_048_576, 2),
+        }
+
+
+__all__ = ["Archive", "Hit", "QueryError", "SearchRequest", "SearchResult"]
