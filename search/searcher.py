@@ -185,7 +185,14 @@ class Archive:
             text_query = self._resolve_persons(text_query, cache)
         filters, shown = self._filters(request, cache)
         scored = text_query if text_query is not None else query.Every()
-        whole = query.And([scored, *filters]).normalize() if filters else scored
+        # Whoosh's And.normalize() swallows everything into an Every() member, so an
+        # empty query with filters is the filters alone.
+        if not filters:
+            whole = scored
+        elif text_query is None:
+            whole = query.And(filters).normalize() if len(filters) > 1 else filters[0]
+        else:
+            whole = query.And([scored, *filters]).normalize()
 
         docnums = np.fromiter(searcher.docs_for_query(whole), dtype=np.int64) if whole is not query.NullQuery else np.zeros(0, np.int64)
         total = int(docnums.size)
