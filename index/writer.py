@@ -16,7 +16,7 @@ from whoosh.index import LockError
 from .analysis import fold
 from .article import Article
 from .metadata import content_hash
-from .schema import SCHEMA_VERSION, VALUE_SEPARATOR, build_schema
+from .schema import SCHEMA_VERSION, UNDATED_LAST, VALUE_SEPARATOR, build_schema
 
 INDEX_NAME = "MAIN"
 LOCK_FILE = "newsarchive.lock"
@@ -115,6 +115,10 @@ def article_fields(article: Article) -> dict:
         "body": article.text,
         "exact": f"{article.title}\n{article.text}",
         "article": article.to_json(),
+        # Written for every article, dated or not, so that every segment has both sort
+        # columns (Whoosh falls back to the lexicon, which a column field lacks).
+        "day_newest": 0,
+        "day_oldest": UNDATED_LAST,
     }
     if article.date:
         doc["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
