@@ -151,8 +151,11 @@ RULES: list[Rule] = [
         "Abonnez-vous à notre infolettre pour ne rien manquer",
         lambda line: _words(line) <= 25
         and re.match(
-            r"^\s*(?:Abonnez-vous|Inscrivez-vous|Recevez (?:notre|nos|gratuitement)|Suivez-nous"
-            r"|Téléchargez (?:notre|l['’]application)|Pour (?:lire|accéder à) la suite)",
+            r"^\s*(?:(?:Abonnez|Inscrivez)-vous (?:(?:gratuitement )?(?:à|a|au|aux) (?:notre|nos|la|les|l['’])\s*"
+            r"(?:infolettres?|newsletters?|lettres?|alertes?|bulletins?|journal|offres?|abonnements?|édition)"
+            r"|pour (?:ne rien manquer|recevoir|lire|accéder|continuer|soutenir)|dès maintenant|gratuitement|ici|en ligne)"
+            r"|Recevez (?:notre|nos|gratuitement)|Suivez-nous|Téléchargez (?:notre|l['’]application)"
+            r"|Pour (?:lire|accéder à) la suite|Cet article est réservé aux abonnés)",
             line,
             re.I,
         )
@@ -162,8 +165,18 @@ RULES: list[Rule] = [
         "cookie_banner",
         "drop",
         "En poursuivant votre navigation, vous acceptez l'utilisation de cookies.",
-        lambda line: _words(line) <= 60 and re.search(r"\bcookies?\b", line, re.I) is not None
-        and re.search(r"accepte|navigation|consentement|paramétr|traceurs", line, re.I) is not None,
+        # The phrasings of consent banners, not any sentence about cookies (a CNIL fine is news).
+        lambda line: _words(line) <= 60
+        and re.search(
+            r"(?:en (?:poursuivant|continuant) (?:votre navigation|à naviguer|sur ce site)"
+            r"|vous acceptez (?:l['’]utilisation|le dépôt|l['’]usage) (?:de|des) (?:cookies|traceurs)"
+            r"|(?:nous|ce site) utilis(?:ons|e) des (?:cookies|traceurs)"
+            r"|(?:accepter|refuser|paramétrer|gérer|personnaliser) (?:les |tous les |mes )?(?:cookies|traceurs)"
+            r"|(?:politique|gestion|préférences) (?:de |des |en matière de )?(?:cookies|traceurs))",
+            line,
+            re.I,
+        )
+        is not None,
     ),
 ]
 

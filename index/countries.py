@@ -32,11 +32,20 @@ AMBIGUOUS_CLDR_NAMES = {"DM", "MU", "SV", "GD", "CD", "CG", "HK", "MO", "PS", "M
 # Display labels where CLDR's French name is not what a French reader expects to see.
 LABEL_OVERRIDES = {"HK": "Hong Kong", "MO": "Macao", "PS": "Palestine", "MM": "Birmanie (Myanmar)", "VA": "Vatican"}
 
-_TOKEN = re.compile(r"\w+(?:[-‐'’]\w+)*|[^\w\s]")
+# An elided article is a token of its own ("l'" "Allemagne"), then words with inner
+# hyphens ("États-Unis", "franco-allemand"), then single punctuation marks.
+_TOKEN = re.compile(r"(?:[lLdDjJmMnNsStTcC]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:[-‐'’]\w+)*|[^\w\s]")
 _AGREEMENT_WORDS = {"accord", "accords", "traite", "traites", "protocole", "convention", "pacte", "format", "processus"}
+# Words after which a masculine demonym names a language, not a people.
+_LANGUAGE_CUES = {
+    "en", "parle", "parlent", "parler", "parlant", "parlait", "parlaient", "couramment", "traduit", "traduite", "traduits",
+    "traduction", "langue", "apprendre", "apprend", "apprennent", "enseigner", "enseigne", "sous-titre", "sous-titres",
+    "sous-titree", "sous-titrees", "doublage", "double",
+}
 # Words that may precede a place name at the start of a sentence without being part of a
 # longer proper name ("En Russie", "Depuis Moscou").
 _LEAD_WORDS = {
+    "l'", "d'", "qu'", "jusqu'", "lorsqu'", "puisqu'",
     "a", "au", "aux", "de", "des", "du", "en", "et", "la", "le", "les", "l", "d", "depuis", "pour", "selon", "vers",
     "chez", "dans", "par", "sur", "contre", "avec", "entre", "sans", "apres", "avant", "comme", "ou", "mais", "donc",
     "hier", "aujourd'hui", "outre", "malgre", "pres", "face", "pendant", "lors", "quant", "tandis", "alors", "si",
@@ -239,8 +248,12 @@ def _guarded(entry: Entry, tokens: list[_Tok], folded: list[str], i: int, n: int
         if b_start <= start and end <= b_end and label == "PER":
             return True  # "Anatole France", "Paris Hilton", "George Washington"
     if entry.kind in ("demonym", "prefix"):
-        # "l'océan Indien", "l'océan Atlantique": a sea, not a people.
-        return i > 0 and _unelided(folded[i - 1]) in {"ocean", "oceans", "mer"}
+        prev_word = folded[i - 1] if i > 0 else ""
+        # "l'océan Indien": a sea, not a people.
+        if prev_word in {"ocean", "oceans", "mer"}:
+            return True
+        # "en anglais", "parle couramment chinois", "traduit du russe": a language.
+        return prev_word in _LANGUAGE_CUES or (prev_word == "du" and i > 1 and folded[i - 2] in _LANGUAGE_CUES)
     nxt = tokens[i + n] if i + n < len(tokens) else None
     prev = tokens[i - 1] if i > 0 else None
     # "Washington Post", "France Inter", "Panama Papers", "France 2": part of a longer name.

@@ -89,12 +89,29 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
+    # French archives that are not UTF-8 are, in practice, windows-1252 (or latin-1, its
+    # subset for letters). Statistical detectors guess other 8-bit code pages on short
+    # French texts ("été" as EBCDIC, "à" as cp1250 "ŕ"), so windows-1252 goes first and
+    # the detector only handles bytes windows-1252 cannot be.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_latin(text):
+        return text, "cp1252"
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding not in ("utf_8", "ascii"):
         try:
             return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    # French text that is not UTF-8 is, in practice, windows-1252; bytes it cannot map
-    # become U+FFFD instead of failing the whole article.
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _plausible_latin(text: str) -> bool:
+    """True unless the text is full of the symbols a wrong 8-bit decoding produces."""
+    high = [ch for ch in text if ord(ch) > 127]
+    if not high:
+        return True
+    letters = sum(ch.isalpha() or ch in "’‘“”«»–—…€ " for ch in high)
+    return letters >= 0.8 * len(high)

@@ -33,6 +33,13 @@ TITLES = [
     "sénateur", "sénatrice", "député", "députée", "maire", "juge", "procureur", "procureure", "roi", "reine",
     "prince", "princesse", "cheikh", "émir", "ayatollah", "imam", "abbé", "père", "sœur", "frère", "cardinal",
     "chancelière", "chancelier", "secrétaire", "gouverneur", "gouverneure", "porte-parole", "entraîneur", "chef",
+    "secrétaire d'État", "secrétaire d’État", "secrétaire général", "secrétaire générale", "chef d'État", "chef de l'État",
+    "chef du gouvernement", "vice-président", "vice-présidente", "ex-président", "ancien président", "ancienne présidente",
+    "ancien ministre", "ancienne ministre", "candidat", "candidate", "président de la République", "président américain",
+    "président russe", "président français", "sélectionneur", "joueur", "joueuse", "acteur", "actrice", "chanteur", "chanteuse",
+    "écrivain", "écrivaine", "auteur", "autrice", "journaliste", "avocat", "avocate", "patron", "patronne", "directeur", "directrice",
+    "PDG", "leader", "opposant", "opposante", "militant", "militante", "dirigeant", "dirigeante", "commissaire", "ambassadeur",
+    "ambassadrice", "conseiller", "conseillère", "présentateur", "présentatrice", "champion", "championne", "pilote",
     "President", "Prime Minister", "Minister", "Senator", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Gen.", "Rep.",
 ]
 _TITLE_WORDS = {fold(t) for t in TITLES}
@@ -60,22 +67,27 @@ def clean_person(span: str) -> str | None:
     text = " ".join(span.replace("’", "'").split()).strip(" ,;:.!?«»\"'()[]-–—")
     text = re.sub(r"'s$", "", text)  # English possessive in captions
     words = text.split()
-    # Strip leading articles, prepositions and titles, in any order: "de M. Lavrov", "le président Poutine".
+    # Strip leading articles and prepositions ("de", "le", "d'"), then titles and roles,
+    # in any order: "de M. Lavrov", "le président Poutine", "la chancelière Angela Merkel".
+    # After a title, a lower-case particle belongs to the name: "le général de Gaulle".
+    after_title = False
     changed = True
     while words and changed:
         changed = False
         first = words[0]
-        if _ELIDED.match(first) and len(first) > 2:
+        if not after_title and _ELIDED.match(first) and len(first) > 2:
             words[0] = _ELIDED.sub("", first)
             changed = True
             continue
-        for n in (2, 1):
+        for n in (4, 3, 2, 1):
             if len(words) > n and fold(" ".join(words[:n])) in _TITLE_WORDS:
                 words = words[n:]
-                changed = True
+                after_title = changed = True
                 break
         else:
-            if len(words) > 1 and fold(first) in _LEADING_FUNCTION and first[:1].islower():
+            # "le président …" or "Le président …" at a sentence start, but not "Le Pen", "Le Drian".
+            leading = not after_title and len(words) > 1 and fold(first) in _LEADING_FUNCTION
+            if leading and (first[:1].islower() or words[1][:1].islower()):
                 words = words[1:]
                 changed = True
     if not words:
@@ -100,8 +112,8 @@ def _looks_like_name(name: str) -> bool:
     for w in words:
         if w[:1].islower() and fold(w) not in NAME_PARTICLES:
             return False  # "DC on Wednesday", "veuillez", "speaks to Israeli Prime Minister"
-    if not words[0][:1].isupper():
-        return False
+    if not words[0][:1].isupper() and not (len(words) > 1 and fold(words[0]) in NAME_PARTICLES and words[1][:1].isupper()):
+        return False  # a name starts with a capital, or with a particle before one ("de Gaulle")
     if len(words) == 1 and name.isupper() and len(name) <= 5:
         return False  # acronyms: "FSB", "OTAN"
     folded = fold(name)

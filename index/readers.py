@@ -117,11 +117,13 @@ def read(path: Path) -> Iterator[RawRecord | Failure]:
 
 def _read_jsonl(path: Path) -> Iterator[RawRecord | Failure]:
     lineno = 0
+    seen_content = False
     try:
         with _open(path) as fh:
             for lineno, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
+                seen_content = True
                 origin = f"{path}:{lineno}"
                 try:
                     obj = json.loads(line.decode("utf-8-sig"))
@@ -138,6 +140,9 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord | Failure]:
     except (OSError, EOFError, zlib.error) as exc:
         where = f"{path}:{lineno + 1}" if lineno else str(path)
         yield Failure(where, _io_reason(exc))
+        return
+    if not seen_content:
+        yield Failure(str(path), "empty file")
 
 
 def count_records(path: Path) -> int:
