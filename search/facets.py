@@ -72,9 +72,12 @@ class FacetCache:
     def _years(self, reader) -> np.ndarray:
         """Publication year per document (0 when undated), from the day_newest column."""
         self.days = np.zeros(self.ndocs, dtype=np.int64)
-        if reader.has_column("day_newest"):
-            column = reader.column_reader("day_newest")
-            self.days[:] = np.fromiter(column, dtype=np.int64, count=self.ndocs)
+        # Segment by segment: a segment written without the column keeps zeros (undated).
+        for leaf, offset in reader.leaf_readers():
+            if leaf.has_column("day_newest"):
+                count = leaf.doc_count_all()
+                column = leaf.column_reader("day_newest")
+                self.days[offset:offset + count] = np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)
         years = np.zeros(self.ndocs, dtype=np.int32)
         dated = self.days > 0
         if dated.any():
