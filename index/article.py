@@ -50,6 +50,8 @@ class Article:
     language: str | None = None
     persons: list[Person] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
+    original: str | None = None  # content address of the input it came from (see originals.py)
+    raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `newsarchive extract --json` (one object per article)."""
@@ -65,6 +67,7 @@ class Article:
             "text": self.text,
             "persons": [asdict(p) for p in self.persons],
             "countries": [asdict(c) for c in self.countries],
+            "original": self.original,
         }
 
     @classmethod
@@ -83,6 +86,7 @@ class Article:
             language=data.get("language"),
             persons=[Person(**p) for p in data.get("persons") or []],
             countries=[Country(**c) for c in data.get("countries") or []],
+            original=data.get("original"),
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from .article import Article, Failure, RawRecord
 from .boilerplate import drop_repeated_lines, strip_furniture
 from .metadata import article_id, date_in_text, detect_language, host_of, normalize_url, parse_date
+from .originals import digest
 
 # Field names news datasets and scrapers use for the same things (news-please,
 # newspaper3k, Common Crawl news extracts, the gilets-jaunes and OrangeSum corpora).
@@ -88,8 +89,9 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
     text = "\n\n".join(lines).strip()
     if not text:
         return Failure(record.origin, "no article text found (empty, or only page furniture)")
+    raw = record.raw or text.encode("utf-8", "surrogatepass")
     return Article(
-        id=article_id(url, record.raw or text.encode("utf-8", "surrogatepass")),
+        id=article_id(url, raw),
         title=title or "",
         text=text,
         origin=record.origin,
@@ -98,6 +100,8 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
         source=_clean_inline(source),
         url=url,
         language=detect_language(text),
+        original=digest(raw),
+        raw=raw,
     )
 
 

@@ -16,6 +16,7 @@ from whoosh.index import LockError
 from .analysis import fold
 from .article import Article
 from .metadata import content_hash
+from .originals import OriginalStore
 from .schema import SCHEMA_VERSION, UNDATED_LAST, VALUE_SEPARATOR, build_schema
 
 INDEX_NAME = "MAIN"
@@ -159,6 +160,7 @@ class ArchiveWriter:
         self._searcher = None
         self._pending = 0
         self._seen: dict[str, str] = {}  # id -> fingerprint written during this run
+        self.originals = OriginalStore(self.path)
 
     def __enter__(self) -> ArchiveWriter:
         self.open()
@@ -221,6 +223,8 @@ class ArchiveWriter:
         if state == "unchanged":
             self.summary.unchanged += 1
             return state
+        if article.raw:
+            article.original = self.originals.put(article.raw)  # before the index refers to it
         doc = article_fields(article)
         if state == "added":
             self._writer.add_document(**doc)

@@ -142,6 +142,19 @@ class FacetCache:
         values, counts = np.unique(years, return_counts=True)
         return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
 
+    def month_counts(self, mask: np.ndarray | None) -> list[tuple[str, int]]:
+        """("YYYY-MM", count) for the selection, oldest first, months without articles included."""
+        days = self.days if mask is None else self.days[mask]
+        days = days[days > 0]
+        if days.size == 0:
+            return []
+        epoch = dt.date(1970, 1, 1).toordinal()
+        months = (days - epoch).astype("datetime64[D]").astype("datetime64[M]")
+        values, counts = np.unique(months, return_counts=True)
+        found = {str(v): int(c) for v, c in zip(values, counts, strict=True)}
+        every = np.arange(values.min(), values.max() + 1)
+        return [(str(m), found.get(str(m), 0)) for m in every]
+
     def person_keys(self, text: str) -> list[str]:
         """Person keys meant by `text`: the exact name if known, else names containing all its words."""
         key = fold(text)

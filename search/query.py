@@ -225,3 +225,29 @@ def request_from_args(args) -> SearchRequest:
         limit=number("limit", 10),
         facet_limit=number("facet_limit", 10),
     ).validate()
+
+
+def query_terms(q: query.Query | None, fields: tuple[str, ...] = ("title", "body")) -> set[str]:
+    """The analysed terms a query looks for in the text fields (for highlighting whole texts)."""
+    if q is None:
+        return set()
+    terms = set()
+    for node in q.leaves():
+        if isinstance(node, query.Not) or getattr(node, "fieldname", None) not in fields:
+            continue
+        if isinstance(node, query.Term):
+            terms.add(node.text if isinstance(node.text, str) else node.text.decode("utf-8"))
+        elif isinstance(node, query.Phrase):
+            terms.update(node.words)
+    return terms - _negated_terms(q, fields)
+
+
+def _negated_terms(q: query.Query, fields: tuple[str, ...]) -> set[str]:
+    found = set()
+    if isinstance(q, query.Not):
+        for node in q.query.leaves():
+            if isinstance(node, query.Term) and node.fieldname in fields:
+                found.add(node.text)
+    for child in q.children() if not q.is_leaf() else []:
+        found |= _negated_terms(child, fields)
+    return found

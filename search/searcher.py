@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -12,11 +13,12 @@ import numpy as np
 from whoosh import highlight, query, sorting
 
 from newsarchive.index.article import Article
+from newsarchive.index.originals import OriginalStore
 from newsarchive.index.writer import open_index
 
 from .facets import FacetCache
-from .query import QueryError, SearchRequest, country_label, date_filter, make_parser, parse_query
-from .snippets import SegmentFormatter, Snippet, lead_snippet
+from .query import QueryError, SearchRequest, country_label, date_filter, make_parser, parse_query, query_terms
+from .snippets import SegmentFormatter, Snippet, highlight_paragraphs, lead_snippet
 
 SNIPPET_CHARS = 220
 
@@ -60,6 +62,8 @@ class SearchResult:
     took_ms: float
     notice: str | None = None
     filters: dict[str, Any] = field(default_factory=dict)
+    months: list[tuple[str, int]] = field(default_factory=list)  # for a short date span: counts per month
+    terms: set[str] = field(default_factory=set)  # analysed query terms, to highlight titles
 
     @property
     def pages(self) -> int:
@@ -198,6 +202,8 @@ class Archive:
         total = int(docnums.size)
         mask = cache.mask(docnums) if total < cache.ndocs or cache.ndocs == 0 else None
         facets = self._facets_json(cache, mask, request.facet_limit, request)
+        years = [f["value"] for f in facets["year"]]
+        months = cache.month_counts(mask) if years and years[-1] - years[0] <= 1 else []
 
         hits: list[Hit] = []
         if total and (request.page - 1) * request.limit < total:
@@ -210,6 +216,8 @@ class Archive:
             took_ms=(time.perf_counter() - started) * 1000,
             notice=notice,
             filters=shown,
+            months=months,
+            terms=query_terms(text_query if text_query is not query.NullQuery else None),
         )
 
     def _page(self, searcher, cache: FacetCache, scored, whole, request: SearchRequest) -> list[Hit]:
@@ -249,6 +257,67 @@ class Archive:
         countries = [{"value": code, "label": country_label(code), "count": n} for code, n in cache.top(cache.country, mask, limit)]
         years = [{"value": year, "count": n} for year, n in cache.year_counts(mask)]
         return {"person": persons, "country": countries, "year": years}
+
+    # -- article pages -----------------------------------------------------------------
+
+    def terms_of(self, query_text: str) -> set[str]:
+        """The analysed terms a query looks for in titles and bodies (none for a bad query)."""
+        try:
+            return query_terms(parse_query(self.parser, query_text or ""))
+        except QueryError:
+            return set()
+
+    def highlight(self, text: str, query_text: str) -> list[list[tuple[str, bool]]]:
+        """The paragraphs of `text` with the words `query_text` searches for marked."""
+        return self.highlight_with_terms(text, self.terms_of(query_text))
+
+    def highlight_with_terms(self, text: str, terms: set[str]) -> list[list[tuple[str, bool]]]:
+        """The paragraphs of `text` with the words whose analysed form is in `terms` marked."""
+        return highlight_paragraphs(text, terms, self.ix.schema["body"].analyzer)
+
+    def person_name(self, name: str) -> str:
+        """The archive's display form of a person's name."""
+        return self.facet_cache(self.searcher()).person_name(name)
+
+    def similar(self, article_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Articles most like this one (Whoosh more_like_this on the body's key terms)."""
+        s = self.searcher()
+        docnum = s.document_number(id=article_id)
+        if docnum is None:
+            return []
+        text = (s.stored_fields(docnum).get("article") or {}).get("text") or ""
+        similar = []
+        for hit in s.more_like(docnum, "body", text=text, top=limit, numterms=12):
+            art = hit["article"]
+            similar.append({"id": art["id"], "title": art.get("title") or "", "date": art.get("date"), "source": art.get("source")})
+        return similar
+
+    def spelling(self, query_text: str) -> str | None:
+        """A corrected query when some plain word of `query_text` is not in the archive ("Vouliez-vous dire")."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", query_text)
+        if not words or re.search(r"\w+:|[\"*?()]", query_text):
+            return None  # only plain word queries get a suggestion
+        reader = self.searcher().reader()
+        corrector = reader.corrector("exact")
+        changed = False
+        corrected = query_text
+        for word in words:
+            form = word.lower()
+            if form in ("and", "or", "not", "et", "ou", "sauf") or (("exact", form) in reader):
+                continue
+            suggestions = corrector.suggest(form, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != form:
+                corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", suggestions[0], corrected, count=1)
+                changed = True
+        return corrected if changed else None
+
+    def original(self, article_id: str) -> tuple[Article, bytes] | None:
+        """An article and the bytes it was extracted from, as stored beside the index."""
+        article = self.article(article_id)
+        if article is None or not article.original:
+            return None
+        raw = OriginalStore(self.path).get(article.original)
+        return (article, raw) if raw is not None else None
 
     # -- articles and statistics -------------------------------------------------------
 

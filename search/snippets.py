@@ -65,3 +65,21 @@ def lead_snippet(text: str, chars: int) -> Snippet:
     cut = flat.rfind(" ", 0, chars)
     cut = cut if cut > chars // 2 else chars
     return Snippet([[(flat[:cut], False), (f" {ELLIPSIS}", False)]])
+
+
+def highlight_paragraphs(text: str, terms: set[str], analyzer) -> list[list[tuple[str, bool]]]:
+    """Every paragraph of `text`, with the words whose analysed form is in `terms` marked."""
+    paragraphs = []
+    for para in (p for p in text.split("\n\n") if p.strip()):
+        pieces: list[tuple[str, bool]] = []
+        index = 0
+        if terms:
+            for token in analyzer(para, chars=True, removestops=True):
+                if token.text in terms and token.startchar >= index:
+                    if token.startchar > index:
+                        pieces.append((para[index:token.startchar], False))
+                    pieces.append((para[token.startchar:token.endchar], True))
+                    index = token.endchar
+        pieces.append((para[index:], False))
+        paragraphs.append([p for p in pieces if p[0]])
+    return paragraphs
