@@ -224,6 +224,7 @@ def article_page(article_id: str):
         "article.html",
         article=article,
         q=q,
+        req=SearchRequest(query=q),
         title=highlight_title(article.title, archive.terms_of(q)),
         paragraphs=archive.highlight(article.text, q),
         similar=archive.similar(article_id),

@@ -1,0 +1,205 @@
+"""The search page in a real browser: Debian's headless Chromium driven by Playwright.
+
+The server is the real `newsarchive serve` (waitress) in a subprocess, on an index of
+the bundled sample archive plus the hand-written mini corpus (with its hostile article).
+Screenshots of the main states go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, ROOT, SAMPLES, build_index
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "screenshots"
+# Flags for a sandboxed CI machine with no network: no background services, no GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`newsarchive serve` on an index of the samples and the mini corpus."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    folder = tmp_path_factory.mktemp("browser-index")
+    build_index(folder, SAMPLES, DATA / "mini.jsonl")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive.cli", "serve", "--index", str(folder), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/search?limit=1", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the server did not start: {proc.stdout.read().decode(errors='replace')}")
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    assert not dialogs, f"a script ran and opened a dialog: {dialogs}"
+    context.close()
+
+
+def count(page) -> int:
+    text = page.locator("h1.count").inner_text()
+    return int(re.sub(r"\D", "", text.split("r")[0]))
+
+
+def test_search_filter_by_person_remove_chip_page_forward_open_article(server, page):
+    page.goto(server + "/")
+    page.fill("#q", "Russie")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=Russie"))
+    total = count(page)
+    assert total > 10
+    page.screenshot(path=str(SHOTS / "01-results.png"), full_page=True)
+
+    person = page.locator("#facet-person li a").first
+    name = person.inner_text()
+    person.click()
+    page.wait_for_url(re.compile(r"person="))
+    narrowed = count(page)
+    assert narrowed < total
+    chip = page.locator("ul.chips a.chip", has_text=name)
+    assert chip.count() == 1
+    for tags in page.locator("li.hit .tags").all():
+        assert name in tags.inner_text()  # every hit is about that person
+    page.screenshot(path=str(SHOTS / "02-person-filter.png"), full_page=True)
+
+    chip.click()
+    page.wait_for_url(lambda url: "person=" not in url)
+    assert count(page) == total
+    assert page.locator("ul.chips a.chip").count() == 0
+
+    first_titles = page.locator("li.hit h2").all_inner_texts()
+    page.locator("a[rel=next]").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator("nav.pager [aria-current=page]").inner_text() == "2"
+    assert not set(first_titles) & set(page.locator("li.hit h2").all_inner_texts())
+    page.screenshot(path=str(SHOTS / "03-page-2.png"), full_page=True)
+
+    link = page.locator("li.hit h2 a").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("article h1").inner_text() == title
+    assert page.locator("article .text mark").count() > 0  # the query's words are marked
+    page.screenshot(path=str(SHOTS / "04-article.png"), full_page=True)
+
+
+def test_facet_filter_box_narrows_the_list_as_you_type(server, page):
+    page.goto(server + "/")
+    page.fill("#filter-person", "pout")
+    visible = [t for t in page.locator("#facet-person li:not([hidden]) a, details.show-more li:not([hidden]) a").all_inner_texts() if t]
+    assert visible and all("pout" in v.lower() for v in visible)
+    page.screenshot(path=str(SHOTS / "05-facet-filter.png"), full_page=False)
+
+
+def test_facets_work_from_the_keyboard(server, page):
+    page.goto(server + "/?q=Russie")
+    link = page.locator("#facet-country li a").first
+    label = link.inner_text()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"country="))
+    assert page.locator("ul.chips a.chip", has_text=label).count() == 1
+
+
+def test_page_works_with_javascript_off(server, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#q", "coopération")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q=coop"))
+    assert count(page) > 0
+    page.fill("#filter-person", "merk")
+    page.press("#filter-person", "Enter")
+    page.wait_for_url(re.compile(r"pf=merk"))
+    assert page.locator("#facet-person li a").all_inner_texts() == ["Angela Merkel"]
+    context.close()
+
+
+def test_phone_width_stacks_the_page(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "/?q=Russie")
+    results = page.locator("section.results").bounding_box()
+    facets = page.locator("aside.facets").bounding_box()
+    assert facets["y"] > results["y"]  # the sidebar goes below the results
+    assert results["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling
+    page.screenshot(path=str(SHOTS / "06-phone.png"), full_page=False)
+    context.close()
+
+
+def test_hostile_article_runs_no_script(server, page):
+    page.goto(server + "/?q=%22Titre+pi%C3%A9g%C3%A9%22")
+    assert count(page) == 1
+    assert "<script>" in page.locator("li.hit h2").inner_text()  # shown as text
+    page.locator("li.hit h2 a").click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("article img").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    page.screenshot(path=str(SHOTS / "07-hostile-article.png"), full_page=True)
+    # the `page` fixture fails the test if any alert() ran
+
+
+def test_english_interface_and_empty_state(server, page):
+    page.goto(server + "/?q=cooperasion&lang=en")
+    assert page.locator("h1.count").inner_text().startswith("0 results")
+    suggestion = page.locator(".suggestion a")
+    assert suggestion.inner_text() == "coopération"
+    suggestion.click()
+    page.wait_for_url(re.compile(r"q=coop%C3%A9ration"))
+    assert count(page) > 0
+    page.screenshot(path=str(SHOTS / "08-english.png"), full_page=False)
