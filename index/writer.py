@@ -17,7 +17,7 @@ from .analysis import fold
 from .article import Article
 from .metadata import content_hash
 from .originals import OriginalStore
-from .schema import SCHEMA_VERSION, UNDATED_LAST, VALUE_SEPARATOR, build_schema
+from .schema import SCHEMA_VERSION, UNDATED_LAST, VALUE_SEPARATOR, build_schema, pack_article
 
 INDEX_NAME = "MAIN"
 LOCK_FILE = "newsarchive.lock"
@@ -115,7 +115,7 @@ def article_fields(article: Article) -> dict:
         "title": article.title or "",
         "body": article.text,
         "exact": f"{article.title}\n{article.text}",
-        "article": article.to_json(),
+        "article": pack_article(article.to_json()),
         # Written for every article, dated or not, so that every segment has both sort
         # columns (Whoosh falls back to the lexicon, which a column field lacks).
         "day_newest": 0,

@@ -14,6 +14,7 @@ from whoosh import highlight, query, sorting
 
 from newsarchive.index.article import Article
 from newsarchive.index.originals import OriginalStore
+from newsarchive.index.schema import unpack_article
 from newsarchive.index.writer import open_index
 
 from .facets import FacetCache
@@ -231,7 +232,7 @@ class Archive:
         results.results.formatter = SegmentFormatter()
         hits = []
         for hit in results:
-            article = hit["article"]
+            article = unpack_article(hit["article"])
             text = article.get("text") or ""
             snippet = None
             if text and not isinstance(scored, query.Every):
@@ -285,10 +286,10 @@ class Archive:
         docnum = s.document_number(id=article_id)
         if docnum is None:
             return []
-        text = (s.stored_fields(docnum).get("article") or {}).get("text") or ""
+        text = unpack_article(s.stored_fields(docnum).get("article")).get("text") or ""
         similar = []
         for hit in s.more_like(docnum, "body", text=text, top=limit, numterms=12):
-            art = hit["article"]
+            art = unpack_article(hit["article"])
             similar.append({"id": art["id"], "title": art.get("title") or "", "date": art.get("date"), "source": art.get("source")})
         return similar
 
@@ -326,7 +327,7 @@ class Archive:
         stored = self.searcher().document(id=article_id)
         if not stored:
             return None
-        return Article.from_json(stored["article"])
+        return Article.from_json(unpack_article(stored["article"]))
 
     def lookup_persons(self, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
         """Person facet values starting with `prefix` (for a facet filter box)."""
