@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -92,24 +92,49 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def process(
-    items: Iterable[RawRecord | Failure],
-    *,
-    workers: int = 1,
-    with_entities: bool = True,
-    on_result: Callable[[Article | Failure], None] | None = None,
-) -> Iterator[Article | Failure]:
-    """Extract (and annotate) records in order, with `workers` processes when > 1."""
-    chunks = _chunks(iter(items), CHUNK)
-    if workers <= 1:
-        _init_worker(with_entities)
-        for chunk in chunks:
-            yield from _process_chunk(chunk)
-        return
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(with_entities,)) as pool:
-        for results in pool.imap(_process_chunk, chunks):
+class Pipeline:
+    """Extraction and entity workers, started before the caller takes any lock.
+
+    Worker processes are forked when the pipeline is entered, so they never inherit
+    the index lock a writer takes afterwards: if the writer is killed, its lock dies
+    with it even while workers finish their last chunk.
+    """
+
+    def __init__(self, workers: int = 1, with_entities: bool = True) -> None:
+        self.workers = workers
+        self.with_entities = with_entities
+        self._pool = None
+
+    def __enter__(self) -> Pipeline:
+        if self.workers > 1:
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities,))
+        else:
+            _init_worker(self.with_entities)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def run(self, items: Iterable[RawRecord | Failure]) -> Iterator[Article | Failure]:
+        """Extract (and annotate) records, in input order."""
+        chunks = _chunks(iter(items), CHUNK)
+        if self._pool is None:
+            _init_worker(self.with_entities)
+            for chunk in chunks:
+                yield from _process_chunk(chunk)
+            return
+        for results in self._pool.imap(_process_chunk, chunks):
             yield from results
+
+
+def process(items: Iterable[RawRecord | Failure], *, workers: int = 1, with_entities: bool = True) -> Iterator[Article | Failure]:
+    """Extract (and annotate) records in order, with `workers` processes when > 1."""
+    with Pipeline(workers, with_entities) as pipeline:
+        yield from pipeline.run(items)
 
 
 def default_workers() -> int:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from .analysis import fold
 from .article import Article
+from .durable import ArchiveIndex
 from .metadata import content_hash
 from .originals import OriginalStore
 from .schema import SCHEMA_VERSION, UNDATED_LAST, VALUE_SEPARATOR, build_schema, pack_article
@@ -49,7 +51,7 @@ def open_index(path: Path):
     if not index_exists(path):
         raise ArchiveIndexError(f"{path} is not a newsarchive index (no {INDEX_NAME} table of contents found)")
     try:
-        return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+        return ArchiveIndex.open(path, indexname=INDEX_NAME)
     except (OSError, ValueError, EOFError) as exc:
         raise ArchiveIndexError(f"cannot open the index at {path}: {exc}") from exc
 
@@ -183,9 +185,9 @@ class ArchiveWriter:
         self._lock.acquire()
         try:
             if index_exists(self.path):
-                self._ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+                self._ix = ArchiveIndex.open(self.path, indexname=INDEX_NAME)
             else:
-                self._ix = whoosh_index.create_in(str(self.path), build_schema(), indexname=INDEX_NAME)
+                self._ix = ArchiveIndex.create(FileStorage(str(self.path)), build_schema(), indexname=INDEX_NAME)
             self._write_meta()
             self._begin()
         except Exception:

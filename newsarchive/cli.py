@@ -124,7 +124,7 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     failed (with file and reason). Exit code 0 when nothing failed, 1 when some inputs
     failed (the others are indexed), 2 on usage errors, 3 when the index cannot be written.
     """
-    from newsarchive.index.pipeline import default_workers, plan, process, records
+    from newsarchive.index.pipeline import Pipeline, default_workers, plan, records
 
     folder = _index_dir(index_dir)
     started = time.perf_counter()
@@ -137,8 +137,8 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = workers or default_workers()
     try:
-        with ArchiveWriter(folder, batch_size=batch_size) as writer:
-            items = process(records(inputs.files), workers=workers, with_entities=not no_entities)
+        with Pipeline(workers, with_entities=not no_entities) as pipeline, ArchiveWriter(folder, batch_size=batch_size) as writer:
+            items = pipeline.run(records(inputs.files))
             with _Progress(inputs.expected, show_bar) as bar:
                 for item in items:
                     if isinstance(item, Failure):
