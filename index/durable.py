@@ -92,6 +92,7 @@ class SafeSegmentWriter(SegmentWriter):
     def __init__(self, ix: ArchiveIndex, **kwargs) -> None:
         super().__init__(ix, **kwargs)
         self._ix = ix
+        self._quarantine_unreadable(self.generation - 1)
         self._previous_generation = self.generation - 1
         self._previous_segments = list(self.segments)
         self._folder = Path(self.storage.folder)
@@ -113,6 +114,14 @@ class SafeSegmentWriter(SegmentWriter):
             toc_path.unlink(missing_ok=True)
             raise CommitVerificationError(f"the new index generation {self.generation} did not read back ({exc}); kept the previous one") from exc
         self._clean(segments)
+
+    def _quarantine_unreadable(self, current: int) -> None:
+        """Move aside any TOC newer than the generation we read: it did not read back."""
+        folder = Path(self.storage.folder)
+        for gen in _generations(self.storage, self.indexname):
+            if gen > current:
+                name = TOC._filename(self.indexname, gen)
+                os.replace(folder / name, folder / f"{name}.unreadable")
 
     def cancel(self) -> None:
         """Drop what was written since the last commit, including the new segment's files."""

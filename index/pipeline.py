@@ -7,6 +7,7 @@ input order. One bad record becomes a Failure and never stops the batch.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,11 @@ from pathlib import Path
 
 from .article import Article, Failure, RawRecord
 from .extract import extract
+from .metadata import detect_language
 from .readers import count_records, discover, read
+
+# Errors of the machine, not of an article: they stop a run (exit code 3), never mark articles failed.
+MACHINE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
 
 CHUNK = 16  # records per task: big enough for spaCy batching, small enough for progress
 
@@ -56,6 +61,7 @@ _with_entities = True
 def _init_worker(with_entities: bool) -> None:
     global _extractor, _with_entities
     _with_entities = with_entities
+    detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
     if with_entities and _extractor is None:
         from .entities import EntityExtractor
 
@@ -70,6 +76,10 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
             continue
         try:
             results.append(extract(item))
+        except OSError as exc:
+            if exc.errno in MACHINE_ERRORS:
+                raise  # a full or read-only disk fails every article: stop the run instead
+            results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
             results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
     if _with_entities and _extractor is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
@@ -10,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
@@ -41,7 +41,9 @@ def default_index_dir() -> Path:
 
 def index_exists(path: Path) -> bool:
     """True when `path` holds a newsarchive index."""
-    return path.is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+    # Any table of contents counts: ArchiveIndex falls back to an older generation if
+    # the newest is unreadable, so whoosh.index.exists_in (which opens it) is not used.
+    return path.is_dir() and any(path.glob(f"_{INDEX_NAME}_*.toc"))
 
 
 def open_index(path: Path):
@@ -281,8 +283,11 @@ class ArchiveWriter:
         """Drop the batch being written (committed batches stay) and release the lock."""
         try:
             if self._writer is not None:
-                self._searcher.close()
-                self._writer.cancel()
-                self._writer = None
+                writer, self._writer = self._writer, None
+                # After a failed commit the searcher or writer may already be closed.
+                with contextlib.suppress(Exception):
+                    self._searcher.close()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
         finally:
             self._lock.release()
