@@ -288,3 +288,16 @@ def test_index_survives_concurrent_reader_threads(tmp_path, corpus):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_killing_a_multi_process_run_does_not_leave_the_lock_with_its_workers(tmp_path, corpus):
+    path, expected = corpus
+    index = tmp_path / "ix"
+    cmd = _index_cmd(index, path)
+    cmd[cmd.index("--workers") + 1] = "2"
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _kill_when(proc, index, committed=200)
+    # Right away, while orphaned workers may still be finishing: the lock died with the writer.
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert sorted(_live_ids(index)) == sorted(expected)
