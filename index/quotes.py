@@ -56,6 +56,11 @@ _BEFORE = re.compile(
 _BEFORE_SELON = re.compile(r"(?:^|[.!?]\s+|,\s*)(?:Selon|Pour|D['’]après)\s+(?P<rest>[^,«]{2,60}),\s*$")
 _SET_OFF = re.compile(r"^(?P<quote>.{20,}?)\s+[-–—]\s+(?P<rest>[A-ZÉÈÀ][\w'’.-]*(?:\s+[A-ZÉÈÀ][\w'’-]*){0,3})\s*$")
 _PRONOUNS = {"il", "elle", "ils", "elles"}
+_DETERMINERS = {"le", "la", "l", "les", "un", "une", "son", "sa", "ses", "ce", "cette", "leur"}
+_CLAUSE_BREAKS = {
+    "avec", "au cours", "lors", "devant", "contre", "face", "durant", "pendant", "apres", "avant", "dans", "aupres",
+    "qui", "dont", "lequel", "laquelle", "en presence", "aux cotes", "entoure", "entouree", "sur", "a propos", "concernant",
+}
 
 MIN_WORDS = 4  # « productive », « gilets jaunes »: scare quotes and terms, not statements
 
@@ -70,10 +75,11 @@ class Quote:
 
 def extract_quotes(text: str, persons: Sequence[Person]) -> list[Quote]:
     """The attributed quotations of an article's text, in order."""
+    state = _State()
     quotes: list[Quote] = []
     offset = 0
     for para in text.split("\n\n"):
-        quotes.extend(_from_paragraph(para, text, offset, persons))
+        quotes.extend(_from_paragraph(para, text, offset, persons, state))
         offset += len(para) + 2
     seen = set()
     unique = []
@@ -85,30 +91,47 @@ def extract_quotes(text: str, persons: Sequence[Person]) -> list[Quote]:
     return unique
 
 
-def _from_paragraph(para: str, text: str, offset: int, persons: Sequence[Person]) -> list[Quote]:
+@dataclass
+class _State:
+    """The last attribution read, for "a-t-il ajouté" right after someone was quoted."""
+
+    end: int = -10_000
+    speaker: str | None = None
+
+
+# A pronoun this close after an attributed quotation refers to the same speaker.
+PRONOUN_REACH = 350
+
+
+def _from_paragraph(para: str, text: str, offset: int, persons: Sequence[Person], state: _State) -> list[Quote]:
     set_off = _SET_OFF.match(para.strip())
     if set_off and not any(ch in set_off.group("quote")[:1] for ch in _OPEN):
         speaker = resolve_speaker(set_off.group("rest"), persons, text[:offset])
         if speaker and len(set_off.group("quote").split()) >= MIN_WORDS:
+            state.end, state.speaker = offset + len(para), speaker
             return [Quote(_clean(set_off.group("quote")), speaker)]
     found = []
     for match in _QUOTE.finditer(para):
         quote = match.group("a") or match.group("b") or match.group("c") or ""
         if len(quote.split()) < MIN_WORDS:
             continue
-        attributed, speaker = _attribution(para[match.end():], para[:match.start()], persons, text[: offset + match.start()])
+        start = offset + match.start()
+        attributed, speaker = _attribution(para[match.end():], para[:match.start()], persons, text[:start], state, start)
         if attributed:
             found.append(Quote(_clean(quote), speaker))
+            state.end, state.speaker = offset + match.end(), speaker
     return found
 
 
-def _attribution(after: str, before: str, persons: Sequence[Person], preceding: str) -> tuple[bool, str | None]:
+def _attribution(after: str, before: str, persons: Sequence[Person], preceding: str, state: _State, start: int) -> tuple[bool, str | None]:
     """(is this an attributed quotation?, the resolved speaker or None)."""
     for pattern in (_AFTER_PAST, _AFTER_INVERTED, _AFTER_PRESENT, _AFTER_SELON):
         match = pattern.match(after)
         if match:
             pronoun = match.groupdict().get("pron")
             if pronoun:
+                if start - state.end < PRONOUN_REACH:
+                    return True, state.speaker  # "…», a-t-il ajouté": the one just quoted, named or not
                 return True, _antecedent(preceding, persons)
             return True, resolve_speaker(match.group("rest"), persons, preceding)
     for pattern in (_BEFORE, _BEFORE_SELON):
@@ -126,6 +149,13 @@ def resolve_speaker(words: str, persons: Sequence[Person], preceding: str = "") 
     if fold(words.split()[0]) in _PRONOUNS:
         return _antecedent(preceding, persons)
     folded_words = fold(words).split()
+    # "le chef de l'État au cours d'une conférence avec son homologue X": a role, then
+    # a complement; the person named in the complement is not the speaker.
+    if folded_words and folded_words[0] in _DETERMINERS:
+        for i, w in enumerate(folded_words):
+            if w in _CLAUSE_BREAKS or " ".join(folded_words[i:i + 2]) in _CLAUSE_BREAKS:
+                folded_words = folded_words[:i]
+                break
     phrase = f" {' '.join(folded_words)} "
     best = None
     for person in persons:

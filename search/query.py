@@ -150,19 +150,32 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
     """The Whoosh query for `text` (None for an empty query); QueryError when it cannot run."""
     if not text.strip():
         return None
-    tree = parser.process(text)
-    errors = _errors(tree)
-    if errors:
-        raise QueryError(f"cannot read the query: {errors[0]}")
-    q = tree.query(parser)
-    q = q.normalize()
+    internal = re.search(r"(?<![\w])({}):".format("|".join(sorted(INTERNAL_FIELDS))), text)
+    if internal:
+        raise QueryError(f"{internal.group(1)}: is not a searchable field (fields: title, body, person, country, author, source, date, year, exact)")
+    try:
+        tree = parser.process(text)
+        errors = _errors(tree)
+        if errors:
+            raise QueryError(f"cannot read the query: {errors[0]}")
+        q = tree.query(parser).normalize()
+    except QueryError:
+        raise
+    except Exception as exc:
+        raise QueryError(f"cannot read the query near its operators ({type(exc).__name__}); check AND/OR/NOT and parentheses") from exc
     _check(q)
     return q
+
+
+# Fields that hold internal data, not text a user can search.
+INTERNAL_FIELDS = {"article", "fingerprint", "day_newest", "day_oldest", "person_form"}
 
 
 def _check(q: query.Query) -> None:
     terms = 0
     for node in q.leaves():
+        if getattr(node, "fieldname", None) in INTERNAL_FIELDS:
+            raise QueryError(f"{node.fieldname}: is not a searchable field (fields: title, body, person, country, author, source, date, year, exact)")
         if isinstance(node, (query.Wildcard, query.Prefix)):
             text = node.text
             prefix = re.split(r"[*?]", text, maxsplit=1)[0]
