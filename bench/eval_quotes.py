@@ -76,10 +76,14 @@ def main() -> int:
     judged = [json.loads(line) for line in JUDGED.read_text("utf-8").splitlines() if line.strip()]
     now = {(q["url"], q["starts"]): q["speaker"] for q in found}
     same = [j for j in judged if now.get((j["url"], j["starts"])) == j["speaker"]]
-    changed = [j for j in judged if now.get((j["url"], j["starts"])) != j["speaker"]]
+    judged_now = {(j["url"], j["starts"]) for j in same}
+    # A quotation may carry several judgements (it was re-judged when the rules changed);
+    # list only the ones whose current attribution nobody has judged yet.
+    changed = [j for j in judged if (j["url"], j["starts"]) not in judged_now]
+    changed = list({(j["url"], j["starts"]): j for j in changed}.values())
     right = sum(j["correct"] for j in same)
     precision = right / len(same) if same else 0.0
-    print(f"judged quotations: {len(judged)}; attributed the same way today: {len(same)}; right: {right}")
+    print(f"judgements: {len(judged)}; quotations attributed as judged today: {len(same)}; right: {right}")
     for j in changed:
         print(f"  changed since judged: {j['starts']!r}: was {j['speaker']!r}, now {now.get((j['url'], j['starts']))!r}")
     print(f"quotes_judged={len(same)} quotes_right={right} quote_precision={precision:.3f}")

@@ -131,7 +131,10 @@ def _attribution(after: str, before: str, persons: Sequence[Person], preceding: 
             pronoun = match.groupdict().get("pron")
             if pronoun:
                 if start - state.end < PRONOUN_REACH:
-                    return True, state.speaker  # "…», a-t-il ajouté": the one just quoted, named or not
+                    # "…», a-t-il ajouté": the one just quoted, unless someone else became
+                    # the subject in between ("…», assure Murielle. Priscillia Ludosky a défilé…").
+                    between = _QUOTE.sub(" ", preceding[max(state.end, 0):])
+                    return True, _antecedent(between, persons) or state.speaker
                 return True, _antecedent(preceding, persons)
             return True, resolve_speaker(match.group("rest"), persons, preceding)
     for pattern in (_BEFORE, _BEFORE_SELON):
@@ -148,6 +151,10 @@ def resolve_speaker(words: str, persons: Sequence[Person], preceding: str = "") 
         return None
     if fold(words.split()[0]) in _PRONOUNS:
         return _antecedent(preceding, persons)
+    # "le président français, taxé de naïveté par X" / "le chef de l'État, citant X": a
+    # role, then a clause; X is not the speaker. ("le maire, Michel Proust" keeps its name.)
+    if fold(words.split()[0]) in _DETERMINERS:
+        words = re.split(r",\s*(?=[a-zà-ÿ])", words, maxsplit=1)[0]
     folded_words = fold(words).split()
     # "le chef de l'État au cours d'une conférence avec son homologue X": a role, then
     # a complement; the person named in the complement is not the speaker.
@@ -177,7 +184,8 @@ def _antecedent(preceding: str, persons: Sequence[Person]) -> str | None:
     """The person "il"/"elle" refers to: the first one named in the last sentences that name one."""
     if not persons:
         return None
-    sentences = re.split(r"(?<=[.!?»])\s+", preceding)
+    # Scraped texts often lose the space after a full stop ("promesses.Pour Jérôme …").
+    sentences = re.split(r"(?<=[.!?»])\s*(?=[A-ZÉÈÀÂÎ«\"“])", preceding)
     for sentence in reversed(sentences[-4:]):
         folded = f" {fold(sentence)} "
         hits = []
