@@ -301,3 +301,12 @@ def test_unknown_article_page_in_english(client):
     response = client.get("/articles/nope?lang=en")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_article_tags_show_the_words_that_triggered_them(client):
+    hit = client.get("/api/search?q=Tillerson").get_json()["hits"][0]
+    html = client.get(f"/articles/{hit['id']}").get_data(as_text=True)
+    persons = html[html.index("Personnes citées"):html.index("Pays concernés")]
+    assert ">Sergueï Lavrov</a>" in persons and "← Sergueï Lavrov, M. Lavrov" in persons
+    countries = html[html.index("Pays concernés"):]
+    assert ">Russie</a>" in countries and "russe" in countries[countries.index(">Russie</a>"):][:200]
