@@ -1,10 +1,15 @@
 """French text analysis as a Whoosh analyzer chain of small filters.
 
     FrenchTokenizer | ElisionFilter | CompoundSplitFilter | LowercaseFilter
-        | FrenchStopFilter | SnowballFrenchStemFilter | AccentFoldFilter
+        | FrenchStopFilter | LightFrenchStemFilter (or SnowballFrenchStemFilter) | AccentFoldFilter
 
 The same chain analyses documents and queries, so "États-Unis", "etats unis" and
-"ÉTATS-UNIS" meet, and "coopérations" finds "coopération".
+"ÉTATS-UNIS" meet, and "coopérations" finds "coopération". Which stemmer an index uses
+is part of its schema (`FrenchAnalyzer(stemmer=...)`).
+
+Every filter works on one word at a time, so `CachedChain` runs the filters once per
+distinct word and remembers the result: indexing and query parsing then cost one regex
+match and one dictionary lookup per word, with exactly the tokens the filters give.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from importlib import resources
 
 import Stemmer
 from unidecode import unidecode
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis.acore import Token
 
 # A word, with inner apostrophes or hyphens kept, so that later filters can decide
 # what "l'instant", "aujourd'hui" and "États-Unis" become.
@@ -28,6 +34,9 @@ _ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELIDED_PREFIXES)), re.I)
 APOSTROPHE_WORDS = frozenset({"aujourd'hui", "presqu'île", "presqu'ile", "prud'homme", "prud'hommes", "prud'homal", "entr'acte"})
 
 _WILDCARDS = ("*", "?")
+
+STEMMERS = ("light", "snowball")
+DEFAULT_STEMMER = "snowball"  # known-item MRR over OrangeSum: Snowball 0.998, light 0.997 (bench/bench_search.py); a tie, and Snowball is C
 
 
 class FrenchTokenizer(RegexTokenizer):
@@ -101,8 +110,9 @@ def french_stop_words() -> frozenset[str]:
 
 
 def FrenchStopFilter() -> StopFilter:  # noqa: N802 - reads like the other filters in a chain
-    """Drop French stop words (after lower-casing, before stemming); renumber positions."""
-    return StopFilter(stoplist=french_stop_words(), minsize=1, renumber=True)
+    """Drop French stop words, written with or without accents (after lower-casing, before stemming); renumber positions."""
+    words = french_stop_words()
+    return StopFilter(stoplist=words | {unidecode(w) for w in words}, minsize=1, renumber=True)
 
 
 class SnowballFrenchStemFilter(Filter):
@@ -128,6 +138,184 @@ class SnowballFrenchStemFilter(Filter):
             yield t
 
 
+# Accented vowels Savoy's norm() step maps to plain ones (FrenchLightStemmer.norm).
+_LIGHT_NORM = str.maketrans("àáâôèéêùûîç", "aaaoeeeuuic")
+
+
+def _ends(chars: list[str], n: int, suffix: str) -> bool:
+    k = len(suffix)
+    return n >= k and "".join(chars[n - k:n]) == suffix
+
+
+def _light_norm(s: list[str], n: int) -> str:
+    if n > 4:
+        s[:n] = "".join(s[:n]).translate(_LIGHT_NORM)
+        ch = s[0]
+        i = 1
+        while i < n:  # squeeze doubled letters ("anneau" -> "aneau"), never digits
+            if s[i] == ch and ch.isalpha():
+                del s[i]
+                n -= 1
+            else:
+                ch = s[i]
+                i += 1
+    if n > 4 and _ends(s, n, "ie"):
+        n -= 2
+    if n > 4:
+        if s[n - 1] == "r":
+            n -= 1
+        if s[n - 1] == "e":
+            n -= 1
+        if s[n - 1] == "e":
+            n -= 1
+        if s[n - 1] == s[n - 2] and s[n - 1].isalpha():
+            n -= 1
+    return "".join(s[:n])
+
+
+def light_french_stem(word: str) -> str:
+    """Savoy's light French stemmer ("UniNE"), as Lucene's FrenchLightStemmer and Elasticsearch's `light_french`.
+
+    Ported rule by rule from Lucene's FrenchLightStemmer.java (Apache-2.0, itself based
+    on J. Savoy's code, "Light Stemming Approaches for the French, Portuguese, German and
+    Hungarian Languages", ACM SAC 2006): plural and feminine endings, a few derivational
+    suffixes (-ement, -ateur, -ation...), then accents and doubled letters normalised.
+    Expects a lower-cased word.
+    """
+    s = list(word)
+    n = len(s)
+    if n > 5 and s[n - 1] == "x":
+        if s[n - 3] == "a" and s[n - 2] == "u" and s[n - 4] != "e":
+            s[n - 2] = "l"  # chevaux -> cheval
+        n -= 1
+    if n > 3 and s[n - 1] == "x":
+        n -= 1
+    if n > 3 and s[n - 1] == "s":
+        n -= 1
+    if n > 9 and _ends(s, n, "issement"):
+        n -= 6
+        s[n - 1] = "r"
+        return _light_norm(s, n)
+    if n > 8 and _ends(s, n, "issant"):
+        n -= 4
+        s[n - 1] = "r"
+        return _light_norm(s, n)
+    if n > 6 and _ends(s, n, "ement"):
+        n -= 4
+        if n > 3 and _ends(s, n, "ive"):
+            n -= 1
+            s[n - 1] = "f"
+        return _light_norm(s, n)
+    if n > 11 and _ends(s, n, "ficatrice"):
+        n -= 5
+        s[n - 2], s[n - 1] = "e", "r"
+        return _light_norm(s, n)
+    if n > 10 and _ends(s, n, "ficateur"):
+        n -= 4
+        s[n - 2], s[n - 1] = "e", "r"
+        return _light_norm(s, n)
+    if n > 9 and _ends(s, n, "catrice"):
+        n -= 3
+        s[n - 4], s[n - 3], s[n - 2] = "q", "u", "e"
+        return _light_norm(s, n)
+    if n > 8 and _ends(s, n, "cateur"):
+        n -= 2
+        s[n - 4], s[n - 3], s[n - 2], s[n - 1] = "q", "u", "e", "r"
+        return _light_norm(s, n)
+    if n > 8 and _ends(s, n, "atrice"):
+        n -= 4
+        s[n - 2], s[n - 1] = "e", "r"
+        return _light_norm(s, n)
+    if n > 7 and _ends(s, n, "ateur"):
+        n -= 3
+        s[n - 2], s[n - 1] = "e", "r"
+        return _light_norm(s, n)
+    if n > 6 and _ends(s, n, "trice"):
+        n -= 1
+        s[n - 3], s[n - 2], s[n - 1] = "e", "u", "r"  # no return: -teur below finishes it
+    if n > 5 and _ends(s, n, "ième"):
+        return _light_norm(s, n - 4)
+    if n > 7 and _ends(s, n, "teuse"):
+        n -= 2
+        s[n - 1] = "r"
+        return _light_norm(s, n)
+    if n > 6 and _ends(s, n, "teur"):
+        n -= 1
+        s[n - 1] = "r"
+        return _light_norm(s, n)
+    if n > 5 and _ends(s, n, "euse"):
+        return _light_norm(s, n - 2)
+    if n > 8 and _ends(s, n, "ère"):
+        n -= 1
+        s[n - 2] = "e"
+        return _light_norm(s, n)
+    if n > 7 and _ends(s, n, "ive"):
+        n -= 1
+        s[n - 1] = "f"
+        return _light_norm(s, n)
+    if n > 4 and (_ends(s, n, "folle") or _ends(s, n, "molle")):
+        n -= 2
+        s[n - 1] = "u"
+        return _light_norm(s, n)
+    if n > 9 and _ends(s, n, "nnelle"):
+        return _light_norm(s, n - 5)
+    if n > 9 and _ends(s, n, "nnel"):
+        return _light_norm(s, n - 3)
+    if n > 4 and _ends(s, n, "ète"):
+        n -= 1
+        s[n - 2] = "e"
+    if n > 8 and _ends(s, n, "ique"):
+        n -= 4
+    if n > 8 and _ends(s, n, "esse"):
+        return _light_norm(s, n - 3)
+    if n > 7 and _ends(s, n, "inage"):
+        return _light_norm(s, n - 3)
+    if n > 9 and _ends(s, n, "isation"):
+        n -= 7
+        if n > 5 and _ends(s, n, "ual"):
+            s[n - 2] = "e"
+        return _light_norm(s, n)
+    if n > 9 and _ends(s, n, "isateur"):
+        return _light_norm(s, n - 7)
+    if n > 8 and _ends(s, n, "ation"):
+        return _light_norm(s, n - 5)
+    if n > 8 and _ends(s, n, "ition"):
+        return _light_norm(s, n - 5)
+    return _light_norm(s, n)
+
+
+class LightFrenchStemFilter(Filter):
+    """Savoy's light French stemming (`light_french_stem`): "coopérations" -> "cooper"."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped and not any(ch in t.text for ch in _WILDCARDS):
+                t.text = light_french_stem(t.text)
+            yield t
+
+
+def stem_filter(stemmer: str) -> Filter:
+    """The stemming filter called `stemmer` ("light" or "snowball")."""
+    if stemmer == "light":
+        return LightFrenchStemFilter()
+    if stemmer == "snowball":
+        return SnowballFrenchStemFilter()
+    raise ValueError(f"unknown stemmer {stemmer!r}: use one of {', '.join(STEMMERS)}")
+
+
+def stemmer_of(analyzer) -> str | None:
+    """Which stemmer an analyzer chain uses ("light", "snowball"), None if it stems nothing."""
+    for item in getattr(analyzer, "items", []):
+        if isinstance(item, LightFrenchStemFilter):
+            return "light"
+        if isinstance(item, SnowballFrenchStemFilter):
+            return "snowball"
+    return None
+
+
 class AccentFoldFilter(Filter):
     """Fold accents and ligatures to ASCII (unidecode): "coopér" -> "cooper", "œuvre" -> "oeuvre"."""
 
@@ -141,22 +329,144 @@ class AccentFoldFilter(Filter):
             yield t
 
 
-def FrenchAnalyzer():  # noqa: N802 - Whoosh names analyzers like classes
+_CACHE_LIMIT = 300_000  # distinct words remembered per chain; the cache is cleared beyond that
+_WORD_CACHES: dict[tuple, dict[str, tuple]] = {}
+
+
+class CachedChain(CompositeAnalyzer):
+    """A Whoosh analyzer chain of per-word filters that analyses each distinct word once.
+
+    The filters give each word 0..n parts (elision, compound split, stop words, stemming,
+    folding). The chain runs them on a word the first time it is seen and remembers
+    (parts before stop words, kept parts with their offsets); later occurrences cost a
+    dictionary lookup. Positions follow the filters' rules: compound parts take
+    consecutive positions and shift later words, stop words are renumbered away. Calls
+    the cache cannot serve (stop words kept, untokenised query words, offsets) run the
+    filters themselves.
+    """
+
+    def __init__(self, *composables) -> None:
+        super().__init__(*composables)
+        self.renumber = any(isinstance(item, StopFilter) and item.renumber for item in self.items)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_key", None)  # a process-local cache key, not part of the schema
+        return state
+
+    def _cache(self) -> dict[str, tuple]:
+        key = self.__dict__.get("_key")
+        if key is None:
+            key = self._key = tuple(repr(item) for item in self.items)
+        cache = _WORD_CACHES.get(key)
+        if cache is None or len(cache) > _CACHE_LIMIT:
+            cache = _WORD_CACHES[key] = {}
+        return cache
+
+    def _analyse_word(self, word: str) -> tuple[int, tuple[tuple[str, bool, int, int, int], ...]]:
+        # (number of parts, ((term, stopped, position, start offset, end offset), ...)) of a word alone.
+        # Alone, a word's first kept part has its position among all its parts; with a stop
+        # filter the later ones are renumbered, and _spans does the same across words.
+        tokens = tuple((t.text, t.stopped, t.pos, t.startchar, t.endchar)
+                       for t in super().__call__(word, positions=True, chars=True, removestops=False))
+        return len(tokens), tokens
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        if not tokenize or keeporiginal or start_pos or start_char or kwargs.get("no_morph"):
+            return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal, removestops=removestops,
+                                    start_pos=start_pos, start_char=start_char, tokenize=tokenize, mode=mode, **kwargs)
+        return self._tokens(value, positions, chars, removestops, mode, kwargs)
+
+    def _tokens(self, value: str, positions: bool, chars: bool, removestops: bool, mode: str, kwargs: dict):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, start, end, text, stopped in self._spans(value, keep_stopped=not removestops):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = stopped
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start
+                t.endchar = end
+            yield t
+
+    def _spans(self, value: str, keep_stopped: bool = False) -> list[tuple[int, int, int, str, bool]]:
+        """(position, start, end, term, stopped) of every part, in text order; stop words only if `keep_stopped`."""
+        cache = self._cache()
+        analyse = self._analyse_word
+        renumber = self.renumber
+        spans = []
+        append = spans.append
+        shift = 0  # extra positions taken by split compounds so far
+        last = None  # position of the previous kept part (stop words renumbered away)
+        for index, match in enumerate(self.items[0].expression.finditer(value)):
+            word = match.group()
+            entry = cache.get(word)
+            if entry is None:
+                entry = cache[word] = analyse(word)
+            nparts, parts = entry
+            start = match.start()
+            base = index + shift
+            for text, stopped, part, rel_start, rel_end in parts:
+                if stopped:
+                    if keep_stopped:  # a stopped token keeps its position before renumbering
+                        append((base + part, start + rel_start, start + rel_end, text, True))
+                    continue
+                last = base + part if last is None or not renumber else last + 1
+                append((last, start + rel_start, start + rel_end, text, False))
+            if nparts > 1:
+                shift += nparts - 1
+        return spans
+
+    def find(self, value: str, terms: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
+        """(start, end, term) of the words of `value` whose analysed form is in `terms` (highlighting), in text order."""
+        cache = self._cache()
+        lookup = cache.get
+        found = []
+        append = found.append
+        for match in self.items[0].expression.finditer(value):
+            word = match.group()
+            entry = lookup(word)
+            if entry is None:
+                entry = cache[word] = self._analyse_word(word)
+            for text, stopped, _, rel_start, rel_end in entry[1]:
+                if text in terms and not stopped:
+                    start = match.start()
+                    append((start + rel_start, start + rel_end, text))
+        return found
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` with its positions (what a Positions format stores), without Token objects."""
+        found: dict[str, list[int]] = {}
+        for pos, _, _, text, _ in self._spans(value):
+            poses = found.get(text)
+            if poses is None:
+                found[text] = [pos]
+            else:
+                poses.append(pos)
+        return found
+
+
+def FrenchAnalyzer(stemmer: str = DEFAULT_STEMMER):  # noqa: N802 - Whoosh names analyzers like classes
     """The full French chain used for titles and bodies, at index and query time."""
-    return (
-        FrenchTokenizer()
-        | ElisionFilter()
-        | CompoundSplitFilter()
-        | LowercaseFilter()
-        | FrenchStopFilter()
-        | SnowballFrenchStemFilter()
-        | AccentFoldFilter()
+    # Accents are folded before stop words and stemming: people type "apres", "autorite",
+    # "deuxieme" for "après", "autorité", "deuxième", and a stemmer that sees accents stems
+    # the two forms apart (Snowball's "apr" vs "apre").
+    return CachedChain(
+        FrenchTokenizer(),
+        ElisionFilter(),
+        CompoundSplitFilter(),
+        LowercaseFilter(),
+        AccentFoldFilter(),
+        FrenchStopFilter(),
+        stem_filter(stemmer),
     )
 
 
 def ExactFormAnalyzer():  # noqa: N802
     """Word forms as written (lower-cased, accents kept, no stemming, stop words kept)."""
-    return FrenchTokenizer() | ElisionFilter() | CompoundSplitFilter() | LowercaseFilter()
+    return CachedChain(FrenchTokenizer(), ElisionFilter(), CompoundSplitFilter(), LowercaseFilter())
 
 
 def fold(text: str) -> str:

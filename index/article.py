@@ -12,9 +12,9 @@ class RawRecord:
     """One article-sized piece of input, before extraction."""
 
     origin: str  # "path" or "path:line" for JSON lines: where a user finds it again
-    kind: str  # "html", "text" or "fields" (already-structured JSON lines record)
-    content: str = ""  # decoded text for html/text
-    fields: dict[str, Any] = field(default_factory=dict)  # for "fields" records
+    kind: str  # "html", "text", "fields" (already-structured JSON lines record) or "warc" (a page of a web archive)
+    content: str = ""  # decoded text for html/text/warc
+    fields: dict[str, Any] = field(default_factory=dict)  # for "fields" records; {"url": …} for "warc"
     raw: bytes = b""  # the original bytes, hashed for ids and kept for re-extraction
 
 
@@ -51,6 +51,7 @@ class Article:
     persons: list[Person] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     original: str | None = None  # content address of the input it came from (see originals.py)
+    kind: str | None = None  # how that input was read (RawRecord.kind), to re-extract it from the original
     raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
 
     def to_json(self) -> dict[str, Any]:
@@ -68,6 +69,7 @@ class Article:
             "persons": [asdict(p) for p in self.persons],
             "countries": [asdict(c) for c in self.countries],
             "original": self.original,
+            "kind": self.kind,
         }
 
     @classmethod
@@ -87,6 +89,7 @@ class Article:
             persons=[Person(**p) for p in data.get("persons") or []],
             countries=[Country(**c) for c in data.get("countries") or []],
             original=data.get("original"),
+            kind=data.get("kind"),
         )
 
 

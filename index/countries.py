@@ -1,10 +1,13 @@
-"""Countries an article is about: names (CLDR via Babel), demonyms, capitals and cities.
+"""Countries an article is about: names (CLDR via Babel), demonyms, capitals, cities, regions.
 
 The tables come from maintained data where it exists (CLDR French and English names
-through Babel) and from hand-written data files where nothing maintained exists
-(French demonyms, French names of capitals and cities, aliases): see data/*.tsv.
-Matching works on word tokens with guards against false friends ("Washington Post",
-"Anatole France", "Ouest-France", "accords de Minsk").
+through Babel at run time; ISO 3166-2 regions through pycountry and towns of the
+French-speaking countries through GeoNames, generated into data/regions_fr.tsv and
+data/cities_fr.tsv by data/make_gazetteers.py) and from hand-written rows where nothing
+maintained exists (French demonyms, French names of capitals, cities and regions,
+aliases): see data/*.tsv. Matching works on word tokens with guards against false
+friends ("Washington Post", "Anatole France", "Ouest-France", "accords de Minsk",
+"la mer du Japon").
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ LABEL_OVERRIDES = {"HK": "Hong Kong", "MO": "Macao", "PS": "Palestine", "MM": "B
 # An elided article is a token of its own ("l'" "Allemagne"), then words with inner
 # hyphens ("États-Unis", "franco-allemand"), then single punctuation marks.
 _TOKEN = re.compile(r"(?:[lLdDjJmMnNsStTcC]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:[-‐'’]\w+)*|[^\w\s]")
-_AGREEMENT_WORDS = {"accord", "accords", "traite", "traites", "protocole", "convention", "pacte", "format", "processus"}
+_AGREEMENT_WORDS = {"accord", "accords", "traite", "traites", "protocole", "convention", "pacte", "format", "processus", "statut"}
+# Seas and straits named after a country ("la mer du Japon", "le golfe du Mexique") are water, not the country.
+_SEA_WORDS = {"mer", "mers", "golfe", "ocean", "detroit"}
 # Words after which a masculine demonym names a language, not a people.
 _LANGUAGE_CUES = {
     "en", "parle", "parlent", "parler", "parlant", "parlait", "parlaient", "couramment", "traduit", "traduite", "traduits",
@@ -66,7 +71,7 @@ class Entry:
 
     form: str
     code: str
-    kind: str  # "name", "alias", "demonym", "prefix", "capital", "city"
+    kind: str  # "name", "alias", "demonym", "prefix", "capital", "city", "region"
 
     @property
     def needs_capital(self) -> bool:
@@ -106,6 +111,8 @@ def entries() -> dict[tuple[str, ...], list[Entry]]:
         variants = {form}
         if "-" in form and kind not in ("prefix",):
             variants.add(form.replace("-", " "))  # "États Unis" written without its hyphen
+        if " " in form and kind != "demonym":
+            variants.add(form.replace(" ", "-"))  # "Burkina-Faso", "Côte-d'Ivoire" written with one
         for variant in variants:
             key = _key(variant)
             if key:
@@ -123,6 +130,8 @@ def entries() -> dict[tuple[str, ...], list[Entry]]:
         form, code = row[0], row[1]
         kind = row[2] if len(row) > 2 and row[2] in ("capital", "city") else "city"
         add(form, code, kind)
+    for row in _read_tsv("regions_fr.tsv"):
+        add(row[0], row[1], "region")
     return table
 
 
@@ -156,6 +165,11 @@ def resolve_country(value: str) -> str | None:
 def is_place_name(text: str) -> bool:
     """True when `text` is a country, demonym, capital or city name of the gazetteer."""
     return _key(text) in entries()
+
+
+def is_demonym(word: str) -> bool:
+    """True when `word` is a French demonym of the gazetteer ("Chinois", "américaine")."""
+    return any(e.kind == "demonym" for e in entries().get(_key(word), []))
 
 
 @dataclass
@@ -215,10 +229,19 @@ def find_countries(text: str, blocked: Iterable[tuple[int, int, str]] = ()) -> l
         if not _guarded(entry, tokens, folded, i, n, span, blocked):
             note(entry.code, text[span[0]:span[1]])
         i += n
+    _resolve_congo(found, order)
     labels = country_labels()
     countries = [Country(code=c, name=labels.get(c, c), mentions=found[c]) for c in order]
     countries.sort(key=lambda c: -len(c.mentions))  # stable: ties keep their first-seen order
     return countries
+
+
+def _resolve_congo(found: dict[str, list[str]], order: list[str]) -> None:
+    # A bare "Congo" is the larger DR Congo (CD), unless the article names the Republic
+    # of the Congo (CG) explicitly ("République du Congo", "Brazzaville"): then it is that one.
+    if "CD" in found and "CG" in found and all(_fold(m) == "congo" for m in found["CD"]):
+        found["CG"].extend(m for m in found.pop("CD") if m not in found["CG"])
+        order.remove("CD")
 
 
 def _prefix_compound(tok: _Tok, note) -> None:
@@ -265,8 +288,10 @@ def _guarded(entry: Entry, tokens: list[_Tok], folded: list[str], i: int, n: int
     prev_is_name = _capitalised_word(prev) and folded[i - 1] not in _LEAD_WORDS and (start - prev.end) <= 1
     if prev_is_name and not entries().get((folded[i - 1],)):
         return True
+    if i >= 2 and folded[i - 1] in ("de", "d'", "du") and folded[i - 2] in _SEA_WORDS:
+        return True
     # "les accords de Minsk", "le traité de Rome": a place that names an agreement.
-    if entry.kind in ("capital", "city") and i >= 2 and folded[i - 1] in ("de", "d'") and _unelided(folded[i - 2]) in _AGREEMENT_WORDS:
+    if entry.kind in ("capital", "city", "region") and i >= 2 and folded[i - 1] in ("de", "d'") and _unelided(folded[i - 2]) in _AGREEMENT_WORDS:
         return True
     for b_start, b_end, label in blocked:
         if label in ("ORG", "MISC") and b_start <= start and end <= b_end and (b_end - b_start) > (end - start):

@@ -80,7 +80,16 @@ class ArchiveIndex(FileIndex):
         raise OSError("no readable generation of the index" + (f" ({'; '.join(errors)})" if errors else ""))
 
     def latest_generation(self) -> int:
-        return self._read_toc().generation
+        # Searchers ask before every search whether they are up to date; reading and
+        # unpickling the TOC each time costs more than the search itself. The answer can
+        # only change when the set of TOC files does, which a directory listing shows.
+        names = tuple(_generations(self.storage, self.indexname))
+        cached = getattr(self, "_latest", None)
+        if cached is not None and cached[0] == names:
+            return cached[1]
+        generation = self._read_toc().generation
+        self._latest = (names, generation)
+        return generation
 
     def writer(self, **kwargs) -> SafeSegmentWriter:
         return SafeSegmentWriter(self, **kwargs)
@@ -89,8 +98,10 @@ class ArchiveIndex(FileIndex):
 class SafeSegmentWriter(SegmentWriter):
     """Whoosh's SegmentWriter with the durable, verified commit described above."""
 
-    def __init__(self, ix: ArchiveIndex, **kwargs) -> None:
-        super().__init__(ix, **kwargs)
+    def __init__(self, ix: ArchiveIndex, poolclass=None, limitmb: int = 128, **kwargs) -> None:
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        if poolclass is not None:  # Whoosh accepts the argument but never uses it
+            self.pool = poolclass(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._ix = ix
         self._quarantine_unreadable(self.generation - 1)
         self._previous_generation = self.generation - 1

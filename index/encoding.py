@@ -81,12 +81,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 raise DecodeError(f"invalid {name} after its byte-order mark: {exc.reason}") from None
     # Valid UTF-8 is almost never an accident, whatever a page declares: trust it first.
     try:
-        return data.decode("utf-8"), "utf-8"
+        return repair_mojibake(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    if (text := _mostly_utf8(data)) is not None:
+        return repair_mojibake(text), "utf-8"
     if declared and declared not in ("utf-8", "utf_8"):
         try:
-            return data.decode(declared), declared
+            return repair_mojibake(data.decode(declared)), declared
         except (UnicodeDecodeError, LookupError):
             pass
     # French archives that are not UTF-8 are, in practice, windows-1252 (or latin-1, its
@@ -98,7 +100,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError:
         text = None
     if text is not None and _plausible_latin(text):
-        return text, "cp1252"
+        return repair_mojibake(text), "cp1252"
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding not in ("utf_8", "ascii"):
         try:
@@ -106,6 +108,45 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a bad copy, a cut character), decoded with U+FFFD for each; else None."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    # 8-bit French text almost never forms valid multi-byte UTF-8 sequences: many of them
+    # against few invalid bytes is UTF-8 damaged in places, not windows-1252 (nor Baltic).
+    return text if good >= 3 and bad * 2 <= good else None
+
+
+def _as_byte(ch: str) -> int:
+    try:
+        return ch.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return ord(ch)  # C1 controls: bytes cp1252 leaves undefined, kept by a latin-1 decoding
+
+
+# UTF-8 read as windows-1252 or latin-1 ("Ã©" for "é", "â€™" for "’", "Å“" for "œ"): the lead
+# bytes of the characters French uses, then continuation bytes as the 8-bit code page shows them.
+_CONTINUATION = "".join(sorted({bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0)} | {chr(b) for b in range(0x80, 0xC0)}))
+_MOJIBAKE = re.compile(f"[ÂÃÅ][{re.escape(_CONTINUATION)}]|â[{re.escape(_CONTINUATION)}]{{2}}")
+
+
+def _unmojibake(match: re.Match) -> str:
+    try:
+        return bytes(_as_byte(ch) for ch in match.group()).decode("utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return match.group()
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as windows-1252 or latin-1 before it was saved ("Ã©tÃ©" -> "été")."""
+    if not _MOJIBAKE.search(text):
+        return text
+    # "à" is C3 A0, and A0 (a no-break space) is often turned into a plain space on the way:
+    # in text that shows other mojibake, "Ã " is that "à" (French never writes "Ã" before a space).
+    return _MOJIBAKE.sub(_unmojibake, text).replace("Ã ", "à ")
 
 
 def _plausible_latin(text: str) -> bool:

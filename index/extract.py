@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from .article import Article, Failure, RawRecord
-from .boilerplate import drop_repeated_lines, strip_furniture
+from .boilerplate import Stripped, byline_author, drop_repeated_lines, strip_furniture
 from .metadata import article_id, date_in_text, detect_language, host_of, normalize_url, parse_date
 from .originals import digest
 
 # Field names news datasets and scrapers use for the same things (news-please,
-# newspaper3k, Common Crawl news extracts, the gilets-jaunes and OrangeSum corpora).
-TEXT_FIELDS = ("text", "article", "body", "content", "maintext", "main_text", "article_text", "full_text")
-HTML_FIELDS = ("html", "raw_html", "content_html", "body_html")
-TITLE_FIELDS = ("title", "headline", "titre", "name")
-HEADING_FIELDS = ("heading", "chapo", "lead", "lede", "summary", "description", "standfirst")
-DATE_FIELDS = ("date", "date_publish", "published", "published_at", "publication_date", "pubdate", "datetime", "date_published")
-URL_FIELDS = ("url", "link", "source_url", "uri", "canonical_url")
-SOURCE_FIELDS = ("source", "sitename", "site_name", "site", "publisher", "source_name", "media", "journal")
-AUTHOR_FIELDS = ("author", "authors", "byline", "auteur")
+# newspaper3k, NewsAPI, Common Crawl news extracts, MLSUM, the gilets-jaunes and OrangeSum
+# corpora, French exports that name fields in French).
+TEXT_FIELDS = (
+    "text", "article", "body", "content", "maintext", "main_text", "article_text", "full_text", "fulltext",
+    "article_body", "articlebody", "story", "texte", "contenu", "corps",
+)
+HTML_FIELDS = ("html", "raw_html", "content_html", "body_html", "html_content", "page_html")
+TITLE_FIELDS = ("title", "headline", "titre", "name", "title_text")
+HEADING_FIELDS = ("heading", "chapo", "chapeau", "lead", "lede", "summary", "description", "standfirst", "intro", "resume", "résumé")
+DATE_FIELDS = (
+    "date", "date_publish", "published", "published_at", "publishedat", "publication_date", "publish_date", "pubdate", "pub_date",
+    "datetime", "date_published", "datepublished", "date_publication", "date_de_publication",
+)
+URL_FIELDS = ("url", "link", "source_url", "uri", "canonical_url", "article_url", "permalink", "warc-target-uri", "target_uri")
+SOURCE_FIELDS = ("source", "sitename", "site_name", "site", "publisher", "source_name", "media", "journal", "source_domain", "domain")
+AUTHOR_FIELDS = ("author", "authors", "byline", "auteur", "auteurs", "creator", "writer")
 
 MAX_TITLE_CHARS = 300
+MAX_LABEL_WORDS = 3  # a page whose every line is this short holds link labels, not an article
 
 
 def _first(fields: dict[str, Any], names: tuple[str, ...]) -> Any:
@@ -81,11 +90,29 @@ def _body_without_title(lines: list[str], title: str) -> list[str]:
     return [line for line in lines if _title_key(line) != key]
 
 
+def _body_without_author(lines: list[str], author: str) -> list[str]:
+    # A byline repeated in the body: the author's name alone on a line, or "Par <author>".
+    keys = {_title_key(author), _title_key(f"par {author}")} - {""}
+    return [line for line in lines if _title_key(line) not in keys]
+
+
+def _byline_date(stripped: Stripped, lines: list[str]) -> dt.date | None:
+    # The date a dropped byline gave ("publié le jeudi 02 juillet 2020"), else a dateline.
+    bylines = [line for rule, line in stripped.removed if rule == "byline_stamp"]
+    return date_in_text(bylines) or date_in_text(lines)
+
+
+def _byline_author(stripped: Stripped) -> str | None:
+    return next((a for rule, line in stripped.removed if rule == "byline_author" and (a := byline_author(line))), None)
+
+
 def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str | None, date, author, source) -> Article | Failure:
     lines = drop_repeated_lines(lines)
     if title:
         title = _clean_inline(title)[:MAX_TITLE_CHARS]
         lines = _body_without_title(lines, title)
+    if author := _clean_inline(author):
+        lines = _body_without_author(lines, author)
     text = "\n\n".join(lines).strip()
     if not text:
         return Failure(record.origin, "no article text found (empty, or only page furniture)")
@@ -96,11 +123,12 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
         text=text,
         origin=record.origin,
         date=date,
-        author=_clean_inline(author),
+        author=author,
         source=_clean_inline(source),
         url=url,
         language=detect_language(text),
         original=digest(raw),
+        kind=record.kind,
         raw=raw,
     )
 
@@ -114,7 +142,15 @@ def _from_text(record: RawRecord) -> Article | Failure:
     title = None
     if len(lines) > 1 and len(lines[0]) <= MAX_TITLE_CHARS:
         title, lines = lines[0], lines[1:]
-    return _finish(record, title=title, lines=lines, url=None, date=date_in_text(lines), author=None, source=stripped.source)
+    return _finish(
+        record,
+        title=title,
+        lines=lines,
+        url=None,
+        date=_byline_date(stripped, lines),
+        author=_byline_author(stripped),
+        source=stripped.source,
+    )
 
 
 def _from_html(record: RawRecord, url_hint: str | None = None) -> Article | Failure:
@@ -136,6 +172,9 @@ def _from_html(record: RawRecord, url_hint: str | None = None) -> Article | Fail
         return Failure(record.origin, "no article text found in the HTML page")
     meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     stripped = strip_furniture(paragraphs_of(meta.get("text") or ""))
+    if stripped.lines and all(len(line.split()) <= MAX_LABEL_WORDS for line in stripped.lines):
+        # What trafilatura falls back to on a page without an article: the labels of its menu links.
+        return Failure(record.origin, "no article text found in the HTML page (only navigation links)")
     url = normalize_url(url_hint) or normalize_url(meta.get("url"))
     source = stripped.source or meta.get("sitename") or host_of(url) or meta.get("hostname")
     return _finish(
@@ -143,8 +182,8 @@ def _from_html(record: RawRecord, url_hint: str | None = None) -> Article | Fail
         title=meta.get("title"),
         lines=stripped.lines,
         url=url,
-        date=parse_date(meta.get("date")),
-        author=meta.get("author"),
+        date=parse_date(meta.get("date")) or _byline_date(stripped, []),
+        author=meta.get("author") or _byline_author(stripped),
         source=source,
     )
 
@@ -157,6 +196,7 @@ def _from_fields(record: RawRecord) -> Article | Failure:
     if not text and html:
         article = _from_html(RawRecord(record.origin, "html", content=html, raw=record.raw), url_hint=url)
         if isinstance(article, Article):
+            article.kind = record.kind  # the original is the JSON line, not the page inside it
             article.title = _clean_inline(_as_text(_first(fields, TITLE_FIELDS))) or article.title
             article.date = parse_date(_first(fields, DATE_FIELDS)) or article.date
             article.source = _clean_inline(_as_text(_first(fields, SOURCE_FIELDS))) or article.source
@@ -175,8 +215,8 @@ def _from_fields(record: RawRecord) -> Article | Failure:
         title=_as_text(_first(fields, TITLE_FIELDS)),
         lines=stripped.lines,
         url=url,
-        date=parse_date(_first(fields, DATE_FIELDS)),
-        author=_as_text(_first(fields, AUTHOR_FIELDS)),
+        date=parse_date(_first(fields, DATE_FIELDS)) or _byline_date(stripped, []),
+        author=_as_text(_first(fields, AUTHOR_FIELDS)) or _byline_author(stripped),
         source=source,
     )
 
@@ -186,6 +226,8 @@ def extract(record: RawRecord) -> Article | Failure:
     try:
         if record.kind == "html":
             return _from_html(record)
+        if record.kind == "warc":
+            return _from_html(record, url_hint=record.fields.get("url"))
         if record.kind == "fields":
             return _from_fields(record)
         return _from_text(record)

@@ -1,8 +1,10 @@
 """The indexing pipeline without the index: files -> raw records -> articles with entities.
 
-Reading happens in the calling process; extraction and entity recognition run in
-worker processes (one spaCy model each) on chunks of records, results come back in
-input order. One bad record becomes a Failure and never stops the batch.
+Reading happens in the calling process; extraction, entity recognition and (given the
+index's schema) the analysis of titles and bodies run in worker processes (one spaCy
+model each) on chunks of records, results come back in input order: the writing process
+is left with storing ready-made documents. One bad record becomes a Failure and never
+stops the batch.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import errno
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -24,6 +27,7 @@ from .readers import count_records, discover, read
 MACHINE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
 
 CHUNK = 16  # records per task: big enough for spaCy batching, small enough for progress
+IN_FLIGHT = 4  # chunks queued per worker: keeps workers busy while bounding memory
 
 
 @dataclass
@@ -56,11 +60,13 @@ def records(files: Iterable[Path]) -> Iterator[RawRecord | Failure]:
 
 _extractor = None
 _with_entities = True
+_schema = None  # the index's schema, when workers prepare Whoosh documents
 
 
-def _init_worker(with_entities: bool) -> None:
-    global _extractor, _with_entities
+def _init_worker(with_entities: bool, schema=None) -> None:
+    global _extractor, _with_entities, _schema
     _with_entities = with_entities
+    _schema = schema
     detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
     if with_entities and _extractor is None:
         from .entities import EntityExtractor
@@ -94,6 +100,25 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
                         _extractor.annotate([result])
                     except Exception as exc:  # noqa: BLE001
                         results[i] = Failure(result.origin, f"entity recognition error: {type(exc).__name__}: {exc}")
+    if _schema is not None:
+        _prepare_all(results)
+    return results
+
+
+def _prepare_all(results: list[Article | Failure]) -> None:
+    from .writer import prepare
+
+    for i, result in enumerate(results):
+        if isinstance(result, Article):
+            try:
+                prepare(result, _schema)
+            except Exception as exc:  # noqa: BLE001 - the writer reports what it cannot index itself
+                results[i] = Failure(result.origin, f"analysis error: {type(exc).__name__}: {exc}")
+
+
+def _prepare_chunk(chunk: list[Article]) -> list[Article | Failure]:
+    results: list[Article | Failure] = list(chunk)
+    _prepare_all(results)
     return results
 
 
@@ -110,17 +135,18 @@ class Pipeline:
     with it even while workers finish their last chunk.
     """
 
-    def __init__(self, workers: int = 1, with_entities: bool = True) -> None:
+    def __init__(self, workers: int = 1, with_entities: bool = True, schema=None) -> None:
         self.workers = workers
         self.with_entities = with_entities
+        self.schema = schema  # given: workers also build each article's Whoosh document for this schema
         self._pool = None
 
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities,))
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities, self.schema))
         else:
-            _init_worker(self.with_entities)
+            _init_worker(self.with_entities, self.schema)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -131,14 +157,30 @@ class Pipeline:
 
     def run(self, items: Iterable[RawRecord | Failure]) -> Iterator[Article | Failure]:
         """Extract (and annotate) records, in input order."""
+        return self._map(_process_chunk, items)
+
+    def prepare(self, articles: Iterable[Article]) -> Iterator[Article | Failure]:
+        """Build the Whoosh documents of articles already extracted (re-indexing, copies), in the workers, in order."""
+        if self.schema is None:
+            raise ValueError("Pipeline.prepare needs the index's schema (Pipeline(schema=...))")
+        return self._map(_prepare_chunk, articles)
+
+    def _map(self, task, items: Iterable) -> Iterator:
         chunks = _chunks(iter(items), CHUNK)
         if self._pool is None:
-            _init_worker(self.with_entities)
+            _init_worker(self.with_entities, self.schema)
             for chunk in chunks:
-                yield from _process_chunk(chunk)
+                yield from task(chunk)
             return
-        for results in self._pool.imap(_process_chunk, chunks):
-            yield from results
+        # At most a few chunks per worker in flight: Pool.imap would read the whole input
+        # ahead and pile results up in memory whenever the writer is the slower side.
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(self._pool.apply_async(task, (chunk,)))
+            if len(pending) >= IN_FLIGHT * self.workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def process(items: Iterable[RawRecord | Failure], *, workers: int = 1, with_entities: bool = True) -> Iterator[Article | Failure]:

@@ -5,23 +5,26 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .article import Failure, RawRecord
-from .encoding import DecodeError, declared_charset, decode
+from .encoding import DecodeError, declared_charset, decode, repair_mojibake
+from .warc import count_pages, page_record, read_warc
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc"}
 
 # One article is never this big; a file that is, is a dump or a mistake, not an article.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 
 
 def file_kind(path: Path) -> str | None:
-    """The reader for a file name ("html", "text", "jsonl"), or None when unsupported."""
+    """The reader for a file name ("html", "text", "jsonl", "warc"), or None when unsupported."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
@@ -34,6 +37,8 @@ def file_kind(path: Path) -> str | None:
         return "text"
     if last in JSONL_SUFFIXES:
         return "jsonl"
+    if last in WARC_SUFFIXES:
+        return "warc"
     return None
 
 
@@ -53,7 +58,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Failure]:
                         yield child
         elif path.is_file():
             if file_kind(path) is None:
-                yield Failure(str(path), "unsupported file type (expected .html, .htm, .txt, .jsonl, optionally .gz)")
+                yield Failure(str(path), "unsupported file type (expected .html, .htm, .txt, .jsonl, .warc, optionally .gz)")
             else:
                 yield path
         elif path.is_symlink():
@@ -99,6 +104,9 @@ def read(path: Path) -> Iterator[RawRecord | Failure]:
     if kind == "jsonl":
         yield from _read_jsonl(path)
         return
+    if kind == "warc":
+        yield from read_warc(path)
+        return
     try:
         data = _read_whole(path)
     except (OSError, EOFError, zlib.error, ValueError) as exc:
@@ -107,12 +115,48 @@ def read(path: Path) -> Iterator[RawRecord | Failure]:
     if not data.strip():
         yield Failure(origin, "empty file")
         return
+    yield _file_record(origin, "html" if kind == "html" else "text", data)
+
+
+def _file_record(origin: str, kind: str, data: bytes) -> RawRecord | Failure:
     try:
         text, _ = decode(data, declared_charset(data) if kind == "html" else None)
     except DecodeError as exc:
-        yield Failure(origin, str(exc))
-        return
-    yield RawRecord(origin=origin, kind="html" if kind == "html" else "text", content=text, raw=data)
+        return Failure(origin, str(exc))
+    return RawRecord(origin=origin, kind=kind, content=text, raw=data)
+
+
+def _line_record(origin: str, line: bytes) -> RawRecord | Failure:
+    try:
+        obj = json.loads(repair_mojibake(line.decode("utf-8-sig")))
+    except UnicodeDecodeError:
+        return Failure(origin, "line is not valid UTF-8 (JSON lines must be UTF-8)")
+    except json.JSONDecodeError as exc:
+        return Failure(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(obj, dict):
+        return Failure(origin, f"expected a JSON object per line, got {type(obj).__name__}")
+    return RawRecord(origin=origin, kind="fields", fields=obj, raw=line.strip())
+
+
+def guess_kind(origin: str) -> str:
+    """How an input was read, from its origin alone (for articles indexed before Article.kind existed)."""
+    if re.search(r"#\d+$", origin) and file_kind(Path(origin.rsplit("#", 1)[0])) == "warc":
+        return "warc"
+    if re.search(r":\d+$", origin) and file_kind(Path(origin.rsplit(":", 1)[0])) == "jsonl":
+        return "fields"
+    return "html" if file_kind(Path(origin)) == "html" else "text"
+
+
+def record_from_original(kind: str, origin: str, raw: bytes, url: str | None = None) -> RawRecord | Failure:
+    """Rebuild the raw record an article was read from (`kind` = Article.kind) from its stored original bytes."""
+    # A WARC page's URL came from the archive, not from its bytes: the caller passes the stored one.
+    if kind in ("html", "text"):
+        return _file_record(origin, kind, raw)
+    if kind == "fields":
+        return _line_record(origin, raw)
+    if kind == "warc":
+        return page_record(origin, url, raw)
+    return Failure(origin, f"unknown input kind {kind!r}")
 
 
 def _read_jsonl(path: Path) -> Iterator[RawRecord | Failure]:
@@ -124,19 +168,7 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord | Failure]:
                 if not line.strip():
                     continue
                 seen_content = True
-                origin = f"{path}:{lineno}"
-                try:
-                    obj = json.loads(line.decode("utf-8-sig"))
-                except UnicodeDecodeError:
-                    yield Failure(origin, "line is not valid UTF-8 (JSON lines must be UTF-8)")
-                    continue
-                except json.JSONDecodeError as exc:
-                    yield Failure(origin, f"invalid JSON: {exc.msg} at column {exc.colno}")
-                    continue
-                if not isinstance(obj, dict):
-                    yield Failure(origin, f"expected a JSON object per line, got {type(obj).__name__}")
-                    continue
-                yield RawRecord(origin=origin, kind="fields", fields=obj, raw=line.strip())
+                yield _line_record(f"{path}:{lineno}", line)
     except (OSError, EOFError, zlib.error) as exc:
         where = f"{path}:{lineno + 1}" if lineno else str(path)
         yield Failure(where, _io_reason(exc))
@@ -146,8 +178,11 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord | Failure]:
 
 
 def count_records(path: Path) -> int:
-    """How many records `read` will yield at most (lines for JSON lines, else 1); cheap."""
-    if file_kind(path) != "jsonl":
+    """How many records `read` will yield at most (lines for JSON lines, pages for WARC, else 1)."""
+    kind = file_kind(path)
+    if kind == "warc":
+        return count_pages(path)
+    if kind != "jsonl":
         return 1
     count = 0
     try:

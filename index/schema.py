@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import zlib
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 
-from .analysis import ExactFormAnalyzer, FrenchAnalyzer, fold
+from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, fold, stemmer_of
 from .countries import resolve_country
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the stemmer is a schema setting (light by default), cached analysis
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 
@@ -60,6 +60,54 @@ class CountryCodeFilter(Filter):
             yield t
 
 
+class Postings:
+    """A text field already analysed (in a worker process): (term bytes, frequency, weight, encoded positions)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[bytes, int, float, bytes]]) -> None:
+        self.items = items
+
+    def __getstate__(self):
+        return self.items
+
+    def __setstate__(self, state):
+        self.items = state
+
+
+class FrenchTextField(fields.TEXT):
+    """A TEXT field with positions that indexes through CachedChain.term_positions, or takes Postings ready-made."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Postings):
+            return iter(value.items)
+        term_positions = getattr(self.analyzer, "term_positions", None)
+        if term_positions is None or not isinstance(value, str) or not isinstance(self.format, formats.Positions) or kwargs:
+            return super().index(value, **kwargs)
+        return iter(self.postings(value).items)
+
+    def postings(self, value: str) -> Postings:
+        """What Whoosh's Positions format would make of `value`, in a form that pickles (for worker processes)."""
+        encode = self.format.encode
+        boost = self.format.field_boost
+        single = _SINGLE_POSITION
+        items = []
+        for term, poses in self.analyzer.term_positions(value).items():
+            if len(poses) == 1:
+                # Most terms occur once in an article: their encoding depends on the position alone.
+                pos = poses[0]
+                vbytes = single.get(pos)
+                if vbytes is None:
+                    vbytes = single[pos] = encode(poses)
+            else:
+                vbytes = encode(poses)
+            items.append((term.encode("utf-8"), len(poses), len(poses) * boost, vbytes))
+        return Postings(items)
+
+
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
 class EntityField(fields.KEYWORD):
     """A multi-valued facet field: values separated by newlines, each one term."""
 
@@ -68,15 +116,18 @@ class EntityField(fields.KEYWORD):
         self.analyzer = analyzer
 
 
-def build_schema() -> fields.Schema:
-    """The fields of an article in the index."""
-    french = FrenchAnalyzer()
+TEXT_FIELDS = ("title", "body", "exact")  # analysed in worker processes when indexing in parallel
+
+
+def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
+    """The fields of an article in the index; `stemmer` ("light" or "snowball") is fixed for the index's life."""
+    french = FrenchAnalyzer(stemmer)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.ID(stored=True),  # content hash: "unchanged" vs "updated" on re-index
-        title=fields.TEXT(analyzer=french, phrase=True, field_boost=2.0, multitoken_query="phrase"),
-        body=fields.TEXT(analyzer=french, phrase=True, multitoken_query="phrase"),
-        exact=fields.TEXT(analyzer=ExactFormAnalyzer(), phrase=True, multitoken_query="phrase"),
+        title=FrenchTextField(analyzer=french, phrase=True, field_boost=2.0, multitoken_query="phrase"),
+        body=FrenchTextField(analyzer=french, phrase=True, multitoken_query="phrase"),
+        exact=FrenchTextField(analyzer=ExactFormAnalyzer(), phrase=True, multitoken_query="phrase"),
         date=fields.DATETIME(),
         year=fields.NUMERIC(int, bits=32),
         # Sort keys as columns: the publication day (date.toordinal()); undated articles
@@ -95,6 +146,17 @@ def build_schema() -> fields.Schema:
         # The whole Article as JSON-ready data: display, snippets and re-indexing read it.
         article=fields.STORED(),
     )
+
+
+def analysis_key(schema) -> tuple:
+    """What decides the terms of the text fields (field and analyzer kinds, stemmer): equal keys, equal terms."""
+    return tuple((name, type(schema[name]).__name__, type(schema[name].analyzer).__name__, stemmer_of(schema[name].analyzer))
+                 for name in TEXT_FIELDS if name in schema)
+
+
+def schema_stemmer(schema) -> str | None:
+    """The stemmer of an index's titles and bodies ("light" or "snowball")."""
+    return stemmer_of(schema["body"].analyzer) if "body" in schema else None
 
 
 def FrenchTokenizerOnlyFold():  # noqa: N802

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -110,12 +111,15 @@ def _render_article(article: Article) -> str:
 @index_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction and entities. Default: one per core.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Articles per commit; a crash loses at most one batch.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Articles per commit; a crash loses at most one batch (re-running adds it); larger batches index faster.")
 @click.option("--no-entities", is_flag=True, help="Skip person and country recognition (much faster; no facets).")
+@click.option("--stemmer", type=click.Choice(["light", "snowball"]), default=None,
+              help="French stemmer of a new index (default: light); an existing index keeps its own.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | None, batch_size: int, no_entities: bool,
-              as_json: bool, progress: bool | None) -> None:
+              stemmer: str | None, as_json: bool, progress: bool | None) -> None:
     """Add the articles in PATHS to the index (files or folders, recursively).
 
     Reads .html/.htm, .txt and .jsonl files (one article per line, fields such as
@@ -125,6 +129,7 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     failed (the others are indexed), 2 on usage errors, 3 when the index cannot be written.
     """
     from newsarchive.index.pipeline import Pipeline, default_workers, plan, records
+    from newsarchive.index.writer import index_schema
 
     folder = _index_dir(index_dir)
     started = time.perf_counter()
@@ -137,7 +142,10 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = workers or default_workers()
     try:
-        with Pipeline(workers, with_entities=not no_entities) as pipeline, ArchiveWriter(folder, batch_size=batch_size) as writer:
+        # Workers analyse titles and bodies for the index's schema, so this process only stores documents.
+        schema = index_schema(folder, stemmer)
+        with (Pipeline(workers, with_entities=not no_entities, schema=schema) as pipeline,
+              ArchiveWriter(folder, batch_size=batch_size, stemmer=stemmer) as writer):
             items = pipeline.run(records(inputs.files))
             with _Progress(inputs.expected, show_bar) as bar:
                 for item in items:
@@ -207,6 +215,92 @@ class _Progress:
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+# --- reindex --------------------------------------------------------------------------
+
+
+@main.command()
+@index_option
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction and entities. Default: one per core.")
+@click.option("--no-entities", is_flag=True, help="Keep each article's stored persons and countries instead of recognising them again (faster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_json: bool) -> None:
+    """Re-extract every article of the index from its stored original, with the current rules.
+
+    Needs none of the original files: each article's input is kept, compressed, in the
+    index folder (originals/). Articles keep their ids, so each one is updated in place
+    or found unchanged. An article whose original is missing, or whose new extraction
+    fails, is reported and left as it was. Exit code 0 when every article was
+    re-extracted, 1 when some could not be, 3 when the index cannot be read or written.
+    """
+    from newsarchive.index.originals import OriginalStore
+    from newsarchive.index.pipeline import Pipeline, default_workers
+    from newsarchive.index.readers import guess_kind, record_from_original
+    from newsarchive.index.schema import unpack_article
+    from newsarchive.search.searcher import Archive
+
+    folder = _index_dir(index_dir)
+    started = time.perf_counter()
+    stored: list[Article] = []  # read before the writer takes the index
+    try:
+        archive = Archive(folder)
+        for doc in archive.searcher().documents():
+            article = Article.from_json(unpack_article(doc["article"]))
+            article.text = ""  # not needed again (the original is re-read): keeps memory small
+            stored.append(article)
+        archive.close()
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    store = OriginalStore(folder)
+
+    def inputs():
+        for article in stored:
+            origin = article.origin or article.id
+            raw = store.get(article.original) if article.original else None
+            if raw is None:
+                yield Failure(origin, f"original input not stored (article {article.id}): cannot re-extract it")
+                continue
+            yield record_from_original(article.kind or guess_kind(origin), origin, raw, article.url)
+
+    failures: list[Failure] = []
+    try:
+        with Pipeline(workers or default_workers(), with_entities=not no_entities) as pipeline, ArchiveWriter(folder) as writer:
+            for old, new in zip(stored, pipeline.run(inputs()), strict=True):
+                if isinstance(new, Failure):
+                    failures.append(new)
+                    continue
+                new.id = old.id  # update in place, whatever id the new extraction would derive
+                if no_entities:
+                    new.persons, new.countries = old.persons, old.countries
+                writer.add(new)
+            summary = writer.summary
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    except OSError as exc:
+        _fail(f"cannot write the index at {folder}: {exc.strerror or exc}", EXIT_INDEX)
+    elapsed = time.perf_counter() - started
+    report = {
+        "index": str(folder),
+        "articles": len(stored),
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "failed": len(failures),
+        "failures": [{"input": f.origin, "reason": f.reason} for f in failures],
+        "seconds": round(elapsed, 2),
+    }
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(
+            f"Re-extracted {len(stored)} articles in {folder}: {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)"
+        )
+        if failures:
+            click.echo("Failed (left as they were):")
+            for f in failures:
+                click.echo(f"  {f.origin}: {f.reason}")
+    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
 # --- search ---------------------------------------------------------------------------
@@ -295,9 +389,11 @@ def _render_result(result) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=8, show_default=True, help="Request threads of the WSGI server.")
+@click.option("--workers", type=click.IntRange(min=1), default=8, show_default=True, help="Request threads of the WSGI server (per process).")
+@click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes sharing the port: Python threads share one core, so use one process per core under load.")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger (never on a network).")
-def serve(index_dir: Path | None, host: str, port: int, workers: int, debug: bool) -> None:
+def serve(index_dir: Path | None, host: str, port: int, workers: int, processes: int, debug: bool) -> None:
     """Serve the search page and the JSON API (production WSGI server: waitress)."""
     from newsarchive.web import create_app
 
@@ -311,7 +407,41 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int, debug: boo
         return
     from waitress import serve as waitress_serve
 
-    waitress_serve(app, host=host, port=port, threads=workers, ident="newsarchive")
+    if processes == 1:
+        waitress_serve(app, host=host, port=port, threads=workers, ident="newsarchive")
+    else:
+        _serve_processes(app, host, port, workers, processes)
+
+
+def _serve_processes(app, host: str, port: int, threads: int, processes: int) -> None:
+    """`processes` waitress servers forked after binding one socket: the kernel spreads connections among them."""
+    import signal
+    import socket
+
+    from waitress import serve as waitress_serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:  # a server; the index is opened on its first request, after the fork
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            waitress_serve(app, sockets=[sock], threads=threads, ident="newsarchive")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        for child in children:
+            os.waitpid(child, 0)
+    except KeyboardInterrupt:
+        stop()
 
 
 def _is_loopback(host: str) -> bool:
@@ -321,6 +451,35 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+@main.command()
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["opensearch"]), required=True,
+              help="opensearch: an index definition and _bulk NDJSON files (OpenSearch or Elasticsearch).")
+@click.option("--name", default="newsarchive", show_default=True, help="Index name written into the _bulk actions.")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+def export(index_dir: Path | None, fmt: str, name: str, out_dir: Path) -> None:
+    """Export every article to OUT_DIR for a search cluster, with persons, countries, date and source.
+
+    \b
+    Writes OUT_DIR/index.json (create the index with it: PUT /<name>) and
+    OUT_DIR/articles-00001.ndjson... (POST each to /_bulk). The French analyzer mirrors
+    this index's (elision, lower case, folding, stop words, the same stemmer).
+    """
+    from newsarchive.index.export import export_opensearch
+
+    try:
+        summary = export_opensearch(_index_dir(index_dir), out_dir, name=name)
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    except OSError as exc:
+        _fail(f"cannot write to {out_dir}: {exc.strerror or exc}", EXIT_USAGE)
+    click.echo(f"Exported {summary.articles} articles to {out_dir} ({len(summary.files)} _bulk files, "
+               f"index definition {summary.definition.name}, {summary.stemmer} stemmer)")
 
 
 # --- stats ----------------------------------------------------------------------------

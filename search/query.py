@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,16 @@ MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 2
 SORTS = ("relevance", "newest", "oldest")
 
+# A query of more plain words than this, without operators, fields, quotes or wildcards,
+# is free text (a pasted sentence, a headline): requiring every word would find nothing.
+FREE_TEXT_WORDS = 6
+# Free text is scored on its most selective terms only: rare words identify an article,
+# common ones add cost (long posting lists) and little ranking signal.
+FREE_TEXT_TERMS = 10
+_OPERATORS = re.compile(r"(?<!\S)(?:AND|OR|NOT|ET|OU|SAUF|ANDNOT|ANDMAYBE)(?!\S)")
+_IN_WORD_WILDCARD = re.compile(r"\w\*|\*\w|\?\w")  # "coop?ration", "coop*"; a "?" ending a word ends a question
+_PLAIN_WORD = re.compile(r"\w+(?:['’\-‐]\w+)*")
+
 # Words a French user types for the fields, besides the English names.
 FIELD_ALIASES = {
     "title": ["titre"],
@@ -31,6 +42,10 @@ FIELD_ALIASES = {
     "year": ["année", "annee"],
     "exact": ["forme", "exactement"],
 }
+
+
+_FIELD_NAMES = sorted({*FIELD_ALIASES, *(a for aliases in FIELD_ALIASES.values() for a in aliases), "date", "id", "url", "language"})
+_FIELD_PREFIX = re.compile(r"(?<![\w-])(?:{}):".format("|".join(map(re.escape, _FIELD_NAMES))), re.I)
 
 
 class QueryError(ValueError):
@@ -187,6 +202,48 @@ def _check(q: query.Query) -> None:
             terms += 1
     if terms > MAX_QUERY_TERMS * 2:  # title and body each carry a copy of every word
         raise QueryError(f"the query has too many words (at most {MAX_QUERY_TERMS})")
+
+
+def is_free_text(text: str) -> bool:
+    """True for a long plain query: more than FREE_TEXT_WORDS words and no operator, `field:` or wildcard.
+
+    Quotes, parentheses and question marks do not count as syntax here: a pasted headline
+    has them ("Ségur de la santé", a question) and means its words.
+    """
+    if len(_PLAIN_WORD.findall(text)) <= FREE_TEXT_WORDS:
+        return False
+    return not (_OPERATORS.search(text) or _IN_WORD_WILDCARD.search(text) or _FIELD_PREFIX.search(text))
+
+
+def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS) -> query.Query | None:
+    """A ranked OR over the `max_terms` rarest terms of `text` in titles and bodies (None if no term is in the archive).
+
+    Rarest first by document frequency, ties in query order. BM25 then ranks documents
+    that match more and rarer terms first, which is what finding an article from its
+    headline needs; the searcher also rewards the query's word pairs found in sequence.
+    """
+    terms: dict[str, int] = {}
+    for token in schema["body"].analyzer(text):
+        terms.setdefault(token.text, len(terms))
+    ranked = []
+    for term, order in terms.items():
+        df = reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
+        if df:
+            ranked.append((df, order, term))
+    if not ranked:
+        return None
+    chosen = [term for _, _, term in sorted(ranked)[:max_terms]]
+    # Titles already weigh twice at indexing (field boost); a normal query doubles that
+    # again, which here lets any article with a word in its title outrank the one that
+    # contains the whole sentence. Free text gives titles and bodies the same weight.
+    return query.Or([query.Or([query.Term("title", t, boost=0.5), query.Term("body", t)]) for t in chosen])
+
+
+def word_pairs(text: str, analyzer) -> set[tuple[str, str]]:
+    """Consecutive analysed terms of `text` (stop words do not separate them: they are not indexed)."""
+    spans = getattr(analyzer, "_spans", None)
+    tokens = [(pos, term) for pos, _, _, term, _ in spans(text)] if spans else [(t.pos, t.text) for t in analyzer(text, positions=True)]
+    return {(a, b) for (pa, a), (pb, b) in itertools.pairwise(tokens) if pb == pa + 1}
 
 
 def date_filter(date_from: dt.date | None, date_to: dt.date | None) -> query.Query | None:

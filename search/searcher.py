@@ -10,18 +10,34 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight, query, sorting
+from whoosh import query, sorting
 
 from newsarchive.index.article import Article
 from newsarchive.index.originals import OriginalStore
-from newsarchive.index.schema import unpack_article
+from newsarchive.index.schema import UNDATED_LAST, unpack_article
 from newsarchive.index.writer import open_index
 
+from .engine import IndexArrays, Matches, Unsupported, evaluate, restrict, top
 from .facets import FacetCache
-from .query import QueryError, SearchRequest, country_label, date_filter, make_parser, parse_query, query_terms
-from .snippets import SegmentFormatter, Snippet, highlight_paragraphs, lead_snippet
+from .query import (
+    QueryError,
+    SearchRequest,
+    country_label,
+    date_filter,
+    free_text_query,
+    is_free_text,
+    make_parser,
+    parse_query,
+    query_terms,
+    word_pairs,
+)
+from .snippets import Snippet, best_snippet, highlight_paragraphs, lead_snippet
 
 SNIPPET_CHARS = 220
+PARSED_QUERIES = 2048  # parsed query texts remembered
+RERANKED = 30  # free-text candidates re-ordered by the word pairs they share with the query
+PROXIMITY_WEIGHT = 2.0  # score x (1 + weight x share of the query's word pairs found in sequence)
+FREE_TEXT_NOTICE = "recherche libre : articles classés selon les mots les plus distinctifs de la requête (pour exiger chaque mot, reliez-les par ET)"
 
 
 @dataclass
@@ -94,9 +110,12 @@ class Archive:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.ix = open_index(self.path)
-        self.parser = make_parser(self.ix.schema)
+        self.schema = self.ix.schema  # fixed for the index's life; Whoosh re-reads the TOC on each ix.schema
+        self.parser = make_parser(self.schema)
         self._local = threading.local()
         self._facets: dict[int, FacetCache] = {}
+        self._arrays: dict[int, IndexArrays] = {}
+        self._parsed: dict[str, query.Query | None] = {}
         self._facets_lock = threading.Lock()
 
     # -- searchers and per-generation caches -------------------------------------------
@@ -123,6 +142,19 @@ class Archive:
                     cache = FacetCache(searcher)
                     self._facets = {generation: cache}  # older generations are not needed again
         return cache
+
+    def index_arrays(self, searcher) -> IndexArrays:
+        """The posting and length arrays of the searcher's index generation (filled as queries need them, shared)."""
+        generation = searcher.reader().generation()
+        generation = generation if generation is not None else id(searcher.reader())
+        arrays = self._arrays.get(generation)
+        if arrays is None:
+            with self._facets_lock:
+                arrays = self._arrays.get(generation)
+                if arrays is None:
+                    arrays = IndexArrays(searcher.reader(), searcher.weighting)
+                    self._arrays = {generation: arrays}
+        return arrays
 
     def close(self) -> None:
         """Close this thread's searcher."""
@@ -182,10 +214,15 @@ class Archive:
         searcher = self.searcher()
         cache = self.facet_cache(searcher)
         notice = None
-        text_query = parse_query(self.parser, request.query)
-        if text_query is query.NullQuery:
-            notice = "la requête ne contient aucun mot cherchable (seulement des mots vides ?)"
-            text_query = query.NullQuery
+        free_text = is_free_text(request.query)
+        if free_text:
+            text_query = free_text_query(request.query, self.schema, searcher.reader())
+            notice = FREE_TEXT_NOTICE if text_query is not None else "aucun mot de la requête ne figure dans l'archive"
+            text_query = text_query or query.NullQuery
+        else:
+            text_query = self._parse(request.query)
+            if text_query is query.NullQuery:
+                notice = "la requête ne contient aucun mot cherchable (seulement des mots vides ?)"
         if text_query is not None and text_query is not query.NullQuery:
             text_query = self._resolve_persons(text_query, cache)
         filters, shown = self._filters(request, cache)
@@ -199,16 +236,28 @@ class Archive:
         else:
             whole = query.And([scored, *filters]).normalize()
 
-        docnums = np.fromiter(searcher.docs_for_query(whole), dtype=np.int64) if whole is not query.NullQuery else np.zeros(0, np.int64)
+        matches = self._fast_matches(searcher, scored, filters, request)
+        if matches is not None:
+            docnums = matches.docs
+        elif whole is query.NullQuery:
+            docnums = np.zeros(0, np.int64)
+        else:
+            docnums = np.fromiter(searcher.docs_for_query(whole), dtype=np.int64)
         total = int(docnums.size)
         mask = cache.mask(docnums) if total < cache.ndocs or cache.ndocs == 0 else None
         facets = self._facets_json(cache, mask, request.facet_limit, request)
         years = [f["value"] for f in facets["year"]]
         months = cache.month_counts(mask) if years and years[-1] - years[0] <= 1 else []
 
+        terms = query_terms(text_query if text_query is not query.NullQuery else None)
         hits: list[Hit] = []
         if total and (request.page - 1) * request.limit < total:
-            hits = self._page(searcher, cache, scored, whole, request)
+            if matches is not None:
+                pairs = word_pairs(request.query, self.schema["body"].analyzer) if free_text and request.sort == "relevance" else None
+                page = self._ranked_page(searcher, cache, matches, scored, request, pairs or None)
+            else:
+                page = self._whoosh_page(searcher, scored, whole, request)
+            hits = [self._hit(searcher, cache, docnum, score, terms) for docnum, score in page]
         return SearchResult(
             request=request,
             total=total,
@@ -218,40 +267,96 @@ class Archive:
             notice=notice,
             filters=shown,
             months=months,
-            terms=query_terms(text_query if text_query is not query.NullQuery else None),
+            terms=terms,
         )
 
-    def _page(self, searcher, cache: FacetCache, scored, whole, request: SearchRequest) -> list[Hit]:
+    def _parse(self, text: str) -> query.Query | None:
+        """parse_query, remembered: the same text always parses the same way for one index (Whoosh queries are immutable)."""
+        found = self._parsed.get(text)
+        if found is None:
+            found = parse_query(self.parser, text)  # QueryError propagates and is not remembered
+            if len(self._parsed) >= PARSED_QUERIES:
+                self._parsed.clear()
+            self._parsed[text] = found
+        return found
+
+    def _fast_matches(self, searcher, scored, filters: list[query.Query], request: SearchRequest) -> Matches | None:
+        """Matches and scores from the numpy engine, or None when the query needs Whoosh (phrases, wildcards...)."""
+        arrays = self.index_arrays(searcher)
+        reader = searcher.reader()
+        try:
+            matches = evaluate(scored, arrays, reader, self.schema)
+            for part in filters:
+                if isinstance(part, query.DateRange) and part.fieldname == "date":
+                    continue  # from the day array below: a Whoosh date range is a tree of numeric terms
+                matches = restrict(matches, evaluate(part, arrays, reader, self.schema).docs)
+        except Unsupported:
+            return None
+        if request.date_from or request.date_to:
+            days = self.facet_cache(searcher).days[matches.docs]
+            low = request.date_from.toordinal() if request.date_from else 1
+            high = request.date_to.toordinal() if request.date_to else UNDATED_LAST
+            keep = (days >= low) & (days <= high)
+            matches = Matches(matches.docs[keep], matches.scores[keep])
+        return matches
+
+    def _ranked_page(self, searcher, cache: FacetCache, matches: Matches, scored, request: SearchRequest,
+                     pairs: set[tuple[str, str]] | None) -> list[tuple[int, float]]:
+        """(document number, score) of the requested page, in the requested order."""
+        first = (request.page - 1) * request.limit
+        wanted = first + request.limit
+        if request.sort == "newest" or (request.sort == "relevance" and isinstance(scored, query.Every)):
+            order = np.lexsort((matches.docs, -cache.days[matches.docs]))[:wanted]  # undated (0) last
+        elif request.sort == "oldest":
+            days = cache.days[matches.docs]
+            order = np.lexsort((matches.docs, np.where(days > 0, days, UNDATED_LAST)))[:wanted]
+        else:
+            order = top(matches, max(wanted, RERANKED if pairs else 0))
+            if pairs:
+                order = self._proximity_rerank(searcher, matches, order, pairs)
+        order = order[first:wanted]
+        return [(int(matches.docs[i]), float(matches.scores[i])) for i in order]
+
+    def _proximity_rerank(self, searcher, matches: Matches, order: np.ndarray, pairs: set[tuple[str, str]]) -> np.ndarray:
+        """The best RERANKED candidates re-ordered with a bonus for the query's word pairs they contain in sequence.
+
+        BM25 ignores word order; an article that contains the pasted sentence itself
+        shares most of its consecutive word pairs and goes first.
+        """
+        head = order[:RERANKED]
+        analyzer = self.schema["body"].analyzer
+        boosted = np.empty(head.size)
+        for k, i in enumerate(head):
+            article = unpack_article(searcher.stored_fields(int(matches.docs[i])).get("article"))
+            shared = pairs & word_pairs(f"{article.get('title') or ''}\n\n{article.get('text') or ''}", analyzer)
+            boosted[k] = matches.scores[i] * (1 + PROXIMITY_WEIGHT * len(shared) / len(pairs))
+        reordered = head[np.lexsort((matches.docs[head], -boosted))]
+        return np.concatenate([reordered, order[RERANKED:]])
+
+    def _whoosh_page(self, searcher, scored, whole, request: SearchRequest) -> list[tuple[int, float | None]]:
         sortedby = None
         if request.sort == "newest" or (request.sort == "relevance" and isinstance(scored, query.Every)):
             sortedby = sorting.FieldFacet("day_newest", reverse=True)  # no words to rank by: newest first
         elif request.sort == "oldest":
             sortedby = sorting.FieldFacet("day_oldest")
-        results = searcher.search_page(whole, request.page, pagelen=request.limit, sortedby=sortedby, terms=True)
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        results.results.formatter = SegmentFormatter()
-        hits = []
-        for hit in results:
-            article = unpack_article(hit["article"])
-            text = article.get("text") or ""
-            snippet = None
-            if text and not isinstance(scored, query.Every):
-                fragments = hit.highlights("body", text=text, top=2)
-                snippet = fragments if fragments and fragments.has_match() else None
-            hits.append(
-                Hit(
-                    id=article["id"],
-                    title=article.get("title") or "",
-                    date=article.get("date"),
-                    source=article.get("source"),
-                    url=article.get("url"),
-                    snippet=snippet or lead_snippet(text, SNIPPET_CHARS),
-                    persons=[cache.person_name(p["name"]) for p in article.get("persons") or []],
-                    countries=[{"code": c["code"], "name": country_label(c["code"])} for c in article.get("countries") or []],
-                    score=hit.score,
-                )
-            )
-        return hits
+        results = searcher.search_page(whole, request.page, pagelen=request.limit, sortedby=sortedby)
+        return [(hit.docnum, hit.score) for hit in results]
+
+    def _hit(self, searcher, cache: FacetCache, docnum: int, score: float | None, terms: set[str]) -> Hit:
+        article = unpack_article(searcher.stored_fields(docnum).get("article"))
+        text = article.get("text") or ""
+        snippet = best_snippet(text, terms, self.schema["body"].analyzer, SNIPPET_CHARS) if terms and text else None
+        return Hit(
+            id=article["id"],
+            title=article.get("title") or "",
+            date=article.get("date"),
+            source=article.get("source"),
+            url=article.get("url"),
+            snippet=snippet or lead_snippet(text, SNIPPET_CHARS),
+            persons=[cache.person_name(p["name"]) for p in article.get("persons") or []],
+            countries=[{"code": c["code"], "name": country_label(c["code"])} for c in article.get("countries") or []],
+            score=score,
+        )
 
     def _facets_json(self, cache: FacetCache, mask, limit: int, request: SearchRequest) -> dict[str, list[dict[str, Any]]]:
         persons = [{"value": cache.person_name(key), "count": n} for key, n in cache.top(cache.person, mask, limit)]
@@ -274,7 +379,7 @@ class Archive:
 
     def highlight_with_terms(self, text: str, terms: set[str]) -> list[list[tuple[str, bool]]]:
         """The paragraphs of `text` with the words whose analysed form is in `terms` marked."""
-        return highlight_paragraphs(text, terms, self.ix.schema["body"].analyzer)
+        return highlight_paragraphs(text, terms, self.schema["body"].analyzer)
 
     def person_name(self, name: str) -> str:
         """The archive's display form of a person's name."""

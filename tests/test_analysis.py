@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from whoosh.analysis import LowercaseFilter, SpaceSeparatedTokenizer
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, SpaceSeparatedTokenizer
 
 from newsarchive.index.analysis import (
+    DEFAULT_STEMMER,
     AccentFoldFilter,
     CompoundSplitFilter,
     ElisionFilter,
@@ -12,10 +16,13 @@ from newsarchive.index.analysis import (
     FrenchAnalyzer,
     FrenchStopFilter,
     FrenchTokenizer,
+    LightFrenchStemFilter,
     SnowballFrenchStemFilter,
     analyze,
     fold,
     french_stop_words,
+    light_french_stem,
+    stemmer_of,
 )
 
 
@@ -156,17 +163,29 @@ def test_accent_fold_keeps_words_unidecode_cannot_spell():
     assert [t for t, _ in run(chain, "ءا ሇ")] == ["ءا", "ሇ"]
 
 
-def test_accents_folded_after_stemming():
-    """Stemming sees "élèves" with its accents; folding comes last, so "élève" and "eleve" agree."""
-    assert analyze("élèves") == analyze("élève") == analyze("eleves")
+def test_accents_are_folded_before_stemming_so_typed_without_accents_means_the_same():
+    """People type "apres", "autorite", "deuxieme": the stemmer must see the same letters either way."""
+    for stemmer in ("light", "snowball"):
+        chain = FrenchAnalyzer(stemmer)
+        for accented, plain in [("élèves", "eleves"), ("après", "apres"), ("autorité", "autorite"), ("deuxième", "deuxieme"), ("frontière", "frontiere")]:
+            assert analyze(accented, chain) == analyze(plain, chain), (stemmer, accented)
     assert all(term.isascii() for term in analyze("coopérations élèves Québec œuvre"))
+
+
+def test_accented_stop_words_are_stop_words_without_accents_too():
+    assert analyze("il a été là") == analyze("il a ete la") == []
+    assert analyze("même") == []
 
 
 # --- the whole chain ---------------------------------------------------------------------
 
 
 def test_etats_unis_forms_meet():
-    assert analyze("États-Unis") == analyze("etats unis") == analyze("ÉTATS-UNIS") == ["etat", "unis"]
+    for stemmer in ("light", "snowball"):
+        chain = FrenchAnalyzer(stemmer)
+        assert analyze("États-Unis", chain) == analyze("etats unis", chain) == analyze("ÉTATS-UNIS", chain)
+    assert analyze("États-Unis", FrenchAnalyzer("snowball")) == ["etat", "unis"]
+    assert analyze("États-Unis", FrenchAnalyzer("light")) == ["etat", "uni"]
 
 
 def test_plural_finds_singular():
@@ -179,7 +198,8 @@ def test_stemming_keeps_unrelated_words_apart():
 
 
 def test_chain_drops_elided_articles_and_stop_words():
-    assert analyze("L'armée d'Israël est aux États-Unis") == ["arme", "israel", "etat", "unis"]
+    assert analyze("L'armée d'Israël est aux États-Unis", FrenchAnalyzer("snowball")) == ["arme", "israel", "etat", "unis"]
+    assert analyze("L'armée d'Israël est aux États-Unis", FrenchAnalyzer("light")) == ["arme", "israel", "etat", "uni"]
 
 
 def test_typographic_and_ascii_apostrophes_give_the_same_terms():
@@ -188,7 +208,7 @@ def test_typographic_and_ascii_apostrophes_give_the_same_terms():
 
 def test_char_offsets_point_at_original_words():
     text = "L'armée d’Israël est aux États-Unis aujourd'hui."
-    assert spans(FrenchAnalyzer(), text) == [
+    assert spans(FrenchAnalyzer("snowball"), text) == [
         ("arme", "armée"),
         ("israel", "Israël"),
         ("etat", "États"),
@@ -235,3 +255,129 @@ def test_fold():
     assert fold("  Œuvre   d’art ") == "oeuvre d art"
     assert fold("Łódź") == "lodz"
     assert fold("") == ""
+
+
+# --- Savoy's light stemmer ---------------------------------------------------------------
+
+# Examples from Savoy's paper, as Lucene's TestFrenchLightStemFilter checks them: pairs of
+# forms that must meet, with the stem both give.
+SAVOY_EXAMPLES = [
+    ("chevaux", "cheval", "cheval"),
+    ("hiboux", "hibou", "hibou"),
+    ("chantés", "chanter", "chant"),
+    ("baronnes", "barons", "baron"),
+    ("anneaux", "anneau", "aneau"),
+    ("affreux", "affreuse", "afreu"),
+    ("investissement", "investir", "investi"),
+    ("pratiquement", "pratique", "pratiqu"),
+    ("administrativement", "administratif", "administratif"),
+    ("justificatrice", "justifier", "justifi"),
+    ("educatrice", "eduquer", "eduqu"),
+    ("communicateur", "communiquer", "comuniqu"),
+    ("accompagnatrice", "accompagnateur", "acompagn"),
+    ("productrice", "producteur", "product"),
+    ("acheteuse", "acheteur", "achet"),
+    ("caissière", "caissier", "caisi"),
+    ("abrasive", "abrasif", "abrasif"),
+    ("folle", "fou", "fou"),
+    ("personnelle", "personne", "person"),
+    ("complète", "complet", "complet"),
+    ("faiblesse", "faible", "faibl"),
+    ("patinage", "patin", "patin"),
+    ("ritualisation", "rituel", "rituel"),
+    ("disposition", "dispose", "dispos"),
+]
+
+
+@pytest.mark.parametrize(("form", "other", "stem"), SAVOY_EXAMPLES)
+def test_light_stemmer_gives_savoys_stems(form, other, stem):
+    assert light_french_stem(form) == light_french_stem(other) == stem
+
+
+def test_light_stemmer_leaves_digits_alone_but_squeezes_doubled_letters():
+    assert light_french_stem("1234555") == "1234555"
+    assert light_french_stem("12333345") == "12333345"
+    assert light_french_stem("abcccddeef") == "abcdef"
+    assert light_french_stem("créées") == "cre"
+    assert light_french_stem("22hh00") == "22h00"
+
+
+def test_light_stemmer_conflates_french_news_inflections():
+    for forms in (["sanction", "sanctions"], ["électoral", "électorale", "électorales"], ["président", "présidents", "présidente"]):
+        assert len({light_french_stem(f) for f in forms}) == 1, forms
+    assert light_french_stem("russie") != light_french_stem("prusse")
+
+
+def test_short_words_are_left_as_they_are():
+    for word in ("", "a", "le", "mai", "été"):
+        assert light_french_stem(word) == word
+
+
+def test_stemmer_is_chosen_by_name_and_read_back_from_the_chain():
+    assert stemmer_of(FrenchAnalyzer("light")) == "light"
+    assert stemmer_of(FrenchAnalyzer("snowball")) == "snowball"
+    assert stemmer_of(FrenchAnalyzer()) == DEFAULT_STEMMER
+    assert stemmer_of(ExactFormAnalyzer()) is None
+    assert any(isinstance(item, LightFrenchStemFilter) for item in FrenchAnalyzer("light").items)
+    with pytest.raises(ValueError, match="unknown stemmer"):
+        FrenchAnalyzer("porter")
+
+
+# --- the cached chain gives exactly the filters' tokens ------------------------------------
+
+CHAIN_TEXTS = [
+    "L'armée d’Israël est aux États-Unis aujourd'hui.",
+    "Le chat de la voisine et la souris, l'été, à l'ÉCOLE.",
+    "Jean-Yves Le Drian a-t-il dit qu'il viendrait jusqu'à Moscou ?",
+    "l'-x d'Israël-Palestine c'est-à-dire -- «guillemets» 2020",
+    "Москва ءا ሇ œuvre Łódź",
+]
+
+
+def _tokens(chain, text, **kwargs):
+    return [(t.text, t.pos, t.startchar, t.endchar, t.stopped) for t in chain(text, positions=True, chars=True, **kwargs)]
+
+
+@pytest.mark.parametrize("make", [lambda: FrenchAnalyzer("light"), lambda: FrenchAnalyzer("snowball"), ExactFormAnalyzer])
+@pytest.mark.parametrize("text", CHAIN_TEXTS)
+def test_cached_chain_gives_the_filters_tokens(make, text):
+    chain = make()
+    reference = CompositeAnalyzer(*chain.items)
+    for removestops in (True, False):
+        assert _tokens(chain, text, removestops=removestops) == _tokens(reference, text, removestops=removestops)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcéèÉLlDdqu'’-‐ .,aeiosntrx")), max_size=60))
+def test_cached_chain_agrees_with_the_filters_on_any_text(text):
+    chain = FrenchAnalyzer()
+    reference = CompositeAnalyzer(*chain.items)
+    assert _tokens(chain, text) == _tokens(reference, text)
+    assert _tokens(chain, text, removestops=False) == _tokens(reference, text, removestops=False)
+
+
+def test_term_positions_match_the_tokens():
+    chain = FrenchAnalyzer()
+    text = CHAIN_TEXTS[0] + " " + CHAIN_TEXTS[2] + " " + CHAIN_TEXTS[0]
+    expected: dict[str, list[int]] = {}
+    for token in chain(text, positions=True):
+        expected.setdefault(token.text, []).append(token.pos)
+    assert chain.term_positions(text) == expected
+
+
+def test_find_locates_the_words_of_given_terms():
+    chain = FrenchAnalyzer()
+    text = "Les sanctions contre la Russie : une sanction de plus."
+    found = chain.find(text, {analyze("sanction")[0]})
+    assert [text[start:end] for start, end, _ in found] == ["sanctions", "sanction"]
+
+
+def test_cached_chain_pickles_without_its_cache():
+    import pickle
+
+    chain = FrenchAnalyzer()
+    chain("remplir le cache")
+    copy = pickle.loads(pickle.dumps(chain))
+    assert copy == chain
+    assert "_key" not in copy.__dict__
+    assert analyze("coopérations", copy) == analyze("coopérations", chain)

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Article
-from newsarchive.index.entities import EntityExtractor, clean_person, merge_persons, not_person_names
+from newsarchive.index.entities import (
+    MODEL,
+    EntityExtractor,
+    annotate_from_spans,
+    clean_person,
+    merge_persons,
+    not_person_names,
+    person_mentions,
+    resolve_surnames,
+)
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seed"
 
@@ -266,3 +275,167 @@ def test_seed_has_only_expected_countries(seed):
     article, expected = seed
     allowed = set(expected["countries_required"]) | set(expected.get("countries_allowed", []))
     assert {c.code for c in article.countries} <= allowed
+
+
+# --- cleaning added for the facet-quality work (#5) --------------------------------------
+
+
+@pytest.mark.parametrize("span, name", [("Chinois Xi Jinping", "Xi Jinping"), ("l'Américain Donald Trump", "Donald Trump")])
+def test_clean_person_strips_a_leading_demonym(span, name):
+    assert clean_person(span) == name
+
+
+@pytest.mark.parametrize("span", ["Bachar al-Assad", "Abdel Fattah el-Sissi"])
+def test_clean_person_keeps_hyphenated_arabic_particles(span):
+    assert clean_person(span) == span
+
+
+def test_clean_person_keeps_a_surname_that_is_a_role_after_its_article():
+    assert clean_person("Bruno Le Maire") == "Bruno Le Maire"
+
+
+def test_clean_person_still_rejects_a_role_after_a_name():
+    assert clean_person("Emmanuel Macron président") is None
+
+
+def test_clean_person_strips_a_leading_common_noun():
+    assert clean_person("affaire Troadec") == "Troadec"
+
+
+@pytest.mark.parametrize("span", ["Digg", "Reddit", "Daech", "Allah Akbar"])
+def test_clean_person_rejects_share_buttons_and_organisations(span):
+    assert clean_person(span) is None
+
+
+# --- person_mentions: spans in their article ----------------------------------------------
+
+
+def span_of(text: str, surface: str, label: str = "PER", nth: int = 0) -> tuple[int, int, str, str]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return (start, start + len(surface), label, surface)
+
+
+def names(text: str, spans) -> list[str]:
+    return [name for name, _, _, _ in person_mentions(text, spans)]
+
+
+def test_a_capitalised_particle_left_out_by_the_model_joins_the_surname():
+    text = "Au sprint, De Gendt remporte l'étape devant Froome."
+    assert names(text, [span_of(text, "Gendt")]) == ["De Gendt"]
+
+
+def test_a_particle_at_a_sentence_start_is_not_taken():
+    text = "Le peloton arrive. De Gendt gagne."
+    assert names(text, [span_of(text, "Gendt")]) == ["Gendt"]
+
+
+def test_a_particle_and_a_capitalised_word_after_a_full_name_complete_it():
+    text = "La revue appartient à Marc Ladreit de Lacharrière, ami du candidat."
+    assert names(text, [span_of(text, "Marc Ladreit")]) == ["Marc Ladreit de Lacharrière"]
+
+
+def test_a_full_name_does_not_take_the_organisation_after_it():
+    text = "Le prix va à Alexis Dulguerian de Domino Films."
+    spans = [span_of(text, "Alexis Dulguerian"), span_of(text, "Domino Films", "ORG")]
+    assert names(text, spans) == ["Alexis Dulguerian"]
+
+
+def test_a_word_the_model_tags_as_a_place_as_often_as_a_person_is_a_place():
+    text = "Dans la ville de Hilla, un attentat. Un village proche de Hilla a été touché."
+    spans = [span_of(text, "Hilla", "LOC"), span_of(text, "Hilla", "PER", nth=1)]
+    assert names(text, spans) == []
+
+
+def test_a_word_tagged_once_as_a_person_and_never_otherwise_is_kept():
+    text = "Un village proche de Hilla a été touché."
+    assert names(text, [span_of(text, "Hilla")]) == ["Hilla"]
+
+
+def test_a_common_word_capitalised_only_at_sentence_starts_is_not_a_person():
+    text = "Titre\n\nFavori dans sa catégorie, le champion a gagné."
+    assert names(text, [span_of(text, "Favori")]) == []
+
+
+def test_a_common_word_also_capitalised_mid_sentence_stays_a_person():
+    text = "Rival à droite, il a parlé. Selon Rival, tout va bien."
+    assert names(text, [span_of(text, "Rival"), span_of(text, "Rival", nth=1)]) == ["Rival", "Rival"]
+
+
+def test_a_persons_surname_alone_later_is_not_a_country():
+    text = "François Hollande a parlé. Le protégé de Hollande se présente."
+    article = Article(id="t", title="", text=text)
+    annotate_from_spans(article, text, [span_of(text, "François Hollande")])
+    assert [p.name for p in article.persons] == ["François Hollande"]
+    assert article.countries == []
+
+
+def test_the_place_with_its_article_stays_a_country_beside_the_person():
+    text = "François Hollande a visité la Hollande."
+    article = Article(id="t", title="", text=text)
+    annotate_from_spans(article, text, [span_of(text, "François Hollande")])
+    assert [c.code for c in article.countries] == ["NL"]
+
+
+def test_a_country_inside_an_organisation_span_does_not_count():
+    text = "Il travaille à la Banque de France."
+    article = Article(id="t", title="", text=text)
+    annotate_from_spans(article, text, [span_of(text, "Banque de France", "ORG")])
+    assert article.countries == []
+
+
+def test_a_place_inside_an_event_span_counts():
+    text = "Il a gagné aux Jeux de Rio."
+    article = Article(id="t", title="", text=text)
+    annotate_from_spans(article, text, [span_of(text, "Jeux de Rio", "MISC")])
+    assert [c.code for c in article.countries] == ["BR"]
+
+
+# --- resolve_surnames: one facet value per person across the archive ----------------------
+
+
+def test_a_surname_resolves_to_the_only_full_name_with_it():
+    assert resolve_surnames({"lavrov": 3, "serguei lavrov": 10}) == {"lavrov": "serguei lavrov"}
+
+
+def test_a_surname_resolves_to_a_dominant_full_name():
+    assert resolve_surnames({"macron": 30, "emmanuel macron": 100, "brigitte macron": 5}) == {"macron": "emmanuel macron"}
+
+
+def test_a_surname_shared_without_a_dominant_full_name_stays_alone():
+    assert resolve_surnames({"trump": 30, "donald trump": 100, "ivanka trump": 50}) == {}
+
+
+def test_a_compound_surname_and_its_last_word_resolve_to_the_full_name():
+    found = resolve_surnames({"pen": 1, "le pen": 10, "marine le pen": 30, "jean marie le pen": 5})
+    assert found == {"pen": "marine le pen", "le pen": "marine le pen"}
+
+
+def test_a_first_name_does_not_resolve_to_a_full_name():
+    assert resolve_surnames({"donald": 3, "donald trump": 10}) == {}
+
+
+def test_a_lone_surname_without_full_name_stays_alone():
+    assert resolve_surnames({"poutine": 4}) == {}
+
+
+# --- the spaCy model -----------------------------------------------------------------------
+
+
+def test_the_extractor_runs_only_the_ner_component(extractor):
+    assert extractor.nlp.pipe_names == ["ner"]
+
+
+def test_the_model_is_a_constant():
+    assert MODEL == "fr_core_news_md"
+
+
+def test_a_name_after_a_title_is_a_person_whatever_the_model_tags_it():
+    text = "Le dirigeant Recep Tayyip Erdogan a parlé."
+    assert names(text, [span_of(text, "Recep Tayyip Erdogan", "MISC")]) == ["Recep Tayyip Erdogan"]
+
+
+def test_a_place_after_a_title_stays_a_place():
+    text = "Il fut ambassadeur de France à Rome."
+    assert names(text, [span_of(text, "France", "LOC"), span_of(text, "Rome", "LOC")]) == []

@@ -476,7 +476,6 @@ def test_second_run_over_the_same_files_changes_nothing(run):
 
 # --- each bad input, with its reason -----------------------------------------------------
 
-FURNITURE_BUG = "BUG: a page holding only navigation/footer links is indexed as an article (text 'Politique\\n\\nSport') instead of failing"
 
 BAD_LABELS = [
     "png-as-html",
@@ -489,8 +488,8 @@ BAD_LABELS = [
     "dangling-symlink",
     "self-symlink",
     *[f"jsonl-line-{i}" for i in (2, 3, 4, 5, 7, 8, 9, 10)],
-    pytest.param("nav-only", marks=pytest.mark.xfail(reason=FURNITURE_BUG, strict=True)),
-    pytest.param("nav-script-footer-only", marks=pytest.mark.xfail(reason=FURNITURE_BUG, strict=True)),
+    "nav-only",
+    "nav-script-footer-only",
 ]
 
 
@@ -504,11 +503,8 @@ def test_bad_input_is_reported_with_a_specific_reason(run, label):
 
 def test_every_expected_failure_is_reported_with_its_reason(run):
     failures = run.failures()
-    known_bugs = {run.corpus.labels["nav-only"], run.corpus.labels["nav-script-footer-only"]}  # tested above, xfail
     wrong = {}
     for origin, pattern in run.corpus.failures.items():
-        if origin in known_bugs:
-            continue
         if origin not in failures or not re.search(pattern, failures[origin]):
             wrong[origin] = failures.get(origin)
     assert not wrong, list(wrong.items())[:10]
@@ -570,14 +566,7 @@ def test_wrong_typed_json_fields_give_an_article_or_a_reason(run, archive):
         ("utf-16", "médiathèque"),
         ("latin1-declared-utf8", "forêts"),
         ("utf8-declared-cp1252", "œuvre"),
-        pytest.param(
-            "invalid-utf8",
-            "théâtre",
-            marks=pytest.mark.xfail(
-                reason="BUG: UTF-8 French text with 3 invalid bytes is decoded with a wrong 8-bit code page: 'contestÃĐ' instead of 'contesté'",
-                strict=True,
-            ),
-        ),
+        ("invalid-utf8", "théâtre"),
     ],
 )
 def test_odd_readable_file_is_indexed_without_mojibake(run, archive, label, word):

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Article, Failure, RawRecord
-from newsarchive.index.encoding import declared_charset, decode, sniff_binary
+from newsarchive.index.encoding import declared_charset, decode, repair_mojibake, sniff_binary
 from newsarchive.index.extract import extract
 from newsarchive.index.metadata import normalize_url, parse_date
-from newsarchive.index.readers import discover, file_kind, read
+from newsarchive.index.originals import digest
+from newsarchive.index.readers import discover, file_kind, guess_kind, read, record_from_original
 
 HTML = (
     '<html><head><meta charset="utf-8"><title>Un été à Québec</title></head><body><article>'
@@ -45,7 +46,11 @@ def read_text(path: Path) -> str:
 
 
 def jsonl(tmp_path: Path, *objects: dict) -> list[Article | Failure]:
-    path = write(tmp_path / "records.jsonl", "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
+    return jsonl_lines(tmp_path, "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects))
+
+
+def jsonl_lines(tmp_path: Path, text: str) -> list[Article | Failure]:
+    path = write(tmp_path / "records.jsonl", text)
     return [extract(r) if isinstance(r, RawRecord) else r for r in read(path)]
 
 
@@ -102,6 +107,8 @@ def test_html_and_text_files_become_articles(tmp_path):
         ("a.txt.gz", "text"),
         ("a.ndjson", "jsonl"),
         ("a.jsonl.gz", "jsonl"),
+        ("crawl.warc", "warc"),
+        ("crawl-00001.warc.gz", "warc"),
         ("a.pdf", None),
         ("a.tar.gz", None),
         ("a.gz", None),
@@ -322,6 +329,88 @@ def test_decode_reports_the_encoding_used():
     assert decode(SENTENCE.encode("utf-8")) == (SENTENCE, "utf-8")
 
 
+# Every way a French page comes: UTF-8, windows-1252 or ISO-8859-1 bytes; declared rightly,
+# not at all, or wrongly. The page must come out exactly, never as "Ã©" mojibake.
+ENCODED_TITLE = "Un été à Québec : « l’œuvre » coûte 10 €"
+LATIN1_TITLE = "Un été à Québec : « la fête » a coûté cher"  # no ’ œ €: ISO-8859-1 cannot write them
+DECLARATIONS = {
+    "none": "",
+    "utf-8": '<meta charset="utf-8">',
+    "windows-1252": '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+    "iso-8859-1": '<meta charset="iso-8859-1">',
+}
+
+
+def page_html(title: str, declaration: str) -> str:
+    return HTML.replace('<meta charset="utf-8">', DECLARATIONS[declaration]).replace("Un été à Québec", title)
+
+
+@pytest.mark.parametrize(
+    "codec, title, declaration",
+    [
+        ("utf-8", ENCODED_TITLE, "none"),
+        ("utf-8", ENCODED_TITLE, "utf-8"),
+        ("utf-8", ENCODED_TITLE, "iso-8859-1"),  # wrong declaration
+        ("utf-8", ENCODED_TITLE, "windows-1252"),  # wrong declaration
+        ("cp1252", ENCODED_TITLE, "none"),
+        ("cp1252", ENCODED_TITLE, "windows-1252"),
+        ("cp1252", ENCODED_TITLE, "iso-8859-1"),  # the usual mislabel: browsers read it as windows-1252 too
+        ("cp1252", ENCODED_TITLE, "utf-8"),  # wrong declaration
+        ("latin-1", LATIN1_TITLE, "none"),
+        ("latin-1", LATIN1_TITLE, "iso-8859-1"),
+        ("latin-1", LATIN1_TITLE, "utf-8"),  # wrong declaration
+    ],
+)
+def test_html_page_in_any_french_encoding_extracts_exactly(tmp_path, codec, title, declaration):
+    page = page_html(title, declaration)
+    if codec == "latin-1":
+        page = page.replace("’", "'")
+    article = extract(only(list(read(write(tmp_path / "page.html", page.encode(codec))))))
+    assert isinstance(article, Article), article
+    assert article.title == title
+    assert "fin de l’année scolaire" in article.text or (codec == "latin-1" and "fin de l'année scolaire" in article.text)
+    assert not any(mark in article.title + article.text for mark in ("Ã", "Â", "â€", "\ufffd"))
+
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_plain_text_in_8_bit_encodings_decodes_exactly(tmp_path, codec):
+    text = "Noël à Montréal : les élèves ont célébré la fête, malgré le froid de février."
+    assert read_text(write(tmp_path / "article.txt", text.encode(codec))) == text
+
+
+def test_iso_8859_15_declared_keeps_the_euro_sign(tmp_path):
+    page = HTML.replace('charset="utf-8"', 'charset="iso-8859-15"').replace("Un été à Québec", "Un été à 10 € le café").replace("’", "'")
+    assert read_text(write(tmp_path / "page.html", page.encode("iso-8859-15"))) == page
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8():
+    text = "Le théâtre municipal présentera une création québécoise en février, à l’Espace Félix-Leclerc."
+    data = text.encode("utf-8").replace(b"municipal", b"muni\xffcipal").replace(b"compte", b"com\x81\x8dpte")
+    decoded, encoding = decode(data)
+    assert encoding == "utf-8"
+    assert decoded == text.replace("municipal", "muni\ufffdcipal")
+
+
+@pytest.mark.parametrize("wrong", ["cp1252", "latin-1"])
+def test_double_encoded_utf8_is_repaired(tmp_path, wrong):
+    # UTF-8 once read as windows-1252 (or latin-1) and saved again as UTF-8: "Ã©tÃ©".
+    text = "L’œuvre exposée « avec soin » à Noël — 10 € ; CET ÉTÉ… Ça"
+    mojibake = text.encode("utf-8").decode(wrong)
+    assert "Ã©" in mojibake
+    assert read_text(write(tmp_path / "article.txt", mojibake.encode("utf-8"))) == text
+
+
+@pytest.mark.parametrize("text", ["São Paulo et Ålesund", "CET ÉTÉ… À Ça", "ÂGE d’or", "Á la carte"])
+def test_repair_mojibake_leaves_real_text_alone(text):
+    assert repair_mojibake(text) == text
+
+
+def test_double_encoded_jsonl_record_is_repaired(tmp_path):
+    line = json.dumps({"title": "Un Ã©tÃ© Ã  QuÃ©bec", "text": BODY}, ensure_ascii=False) + "\n"
+    article = only(jsonl_lines(tmp_path, line))
+    assert article.title == "Un été à Québec"
+
+
 # --- field records (JSON lines) ----------------------------------------------------------
 
 
@@ -331,6 +420,32 @@ def test_body_field_names(tmp_path, field):
     assert isinstance(article, Article)
     assert article.title == "Plan de relance"
     assert article.text == BODY
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        pytest.param({"headline": "Plan de relance", "maintext": BODY, "date_publish": "2020-09-03 10:00:00", "source_domain": "lemonde.fr"}, id="news-please"),
+        pytest.param({"title": "Plan de relance", "text": BODY, "publish_date": "2020-09-03", "authors": ["Marie Tremblay"]}, id="newspaper3k"),
+        pytest.param(
+            {"title": "Plan de relance", "content": BODY, "publishedAt": "2020-09-03T10:00:00Z", "source": {"id": None, "name": "Le Monde"}},
+            id="newsapi",
+        ),
+        pytest.param({"titre": "Plan de relance", "texte": BODY, "date_publication": "3 septembre 2020", "journal": "Le Monde"}, id="french"),
+    ],
+)
+def test_common_field_names_of_news_datasets(tmp_path, record):
+    article = only(jsonl(tmp_path, record))
+    assert isinstance(article, Article), article
+    assert article.title == "Plan de relance"
+    assert article.text == BODY
+    assert article.date == dt.date(2020, 9, 3)
+
+
+def test_html_field_record_keeps_its_kind_for_reextraction(tmp_path):
+    article = only(jsonl(tmp_path, {"html": HTML, "url": "https://example.com/ete"}))
+    assert article.title == "Un été à Québec"
+    assert article.kind == "fields"
 
 
 def test_record_without_text_is_a_failure_naming_the_fields(tmp_path):
@@ -422,3 +537,46 @@ def test_parse_date(value, date):
 @pytest.mark.parametrize("value", ["hier", "", None, "2999-01-01", "31/02/2017", "1er mai 1700", True, 10**20])
 def test_parse_date_refuses_what_is_not_a_plausible_date(value):
     assert parse_date(value) is None
+
+
+# --- re-reading an article from its stored original --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("page.html", HTML.encode("cp1252")),
+        ("article.txt", TEXT.encode("utf-8")),
+        ("records.jsonl", (json.dumps({"title": "Plan de relance", "text": BODY, "url": "https://example.com/plan"}) + "\n").encode()),
+    ],
+)
+def test_record_from_original_rebuilds_what_the_reader_read(tmp_path, name, data):
+    first = only(list(read(write(tmp_path / name, data))))
+    again = record_from_original(first.kind, first.origin, first.raw)
+    assert again == first
+    article = extract(first)
+    assert article.kind == first.kind
+    assert article.original == digest(first.raw)
+    assert extract(again).to_json() == article.to_json()
+
+
+def test_record_from_original_with_an_unknown_kind_is_a_failure():
+    failure = record_from_original("pdf", "a.pdf", b"%PDF")
+    assert isinstance(failure, Failure)
+    assert "pdf" in failure.reason
+
+
+@pytest.mark.parametrize(
+    "origin, kind",
+    [
+        ("/archives/page.html", "html"),
+        ("/archives/page.htm.gz", "html"),
+        ("/archives/article.txt", "text"),
+        ("/archives/records.jsonl:12", "fields"),
+        ("/archives/records.jsonl.gz:3", "fields"),
+        ("/archives/crawl.warc.gz#7", "warc"),
+        ("/archives/notes:12.txt", "text"),
+    ],
+)
+def test_guess_kind_from_an_origin(origin, kind):
+    assert guess_kind(origin) == kind

@@ -1,0 +1,536 @@
+"""Speed and relevance of newsarchive against SQLite FTS5, measured in the same run.
+
+    .venv/bin/python bench/bench_search.py                 # first 10,000 OrangeSum articles
+    .venv/bin/python bench/bench_search.py --limit 0       # all 36,152
+
+Phases (each can be sized by a flag):
+
+1. indexing with entity extraction (spaCy in worker processes), end to end, on the
+   first --entities-limit articles;
+2. indexing without entities, end to end, on --limit articles (the light-stemmer index);
+3. the same articles into a Snowball-stemmer index (analysis in workers), to compare
+   the two stemmers on relevance;
+4. the query index: the --limit articles with persons and countries (the first
+   --entities-limit from phase 1's NER, the others reusing those annotations in
+   rotation, so facet arrays have their full size) and an FTS5 table (unicode61
+   remove_diacritics 2) over the same titles, bodies, persons and countries;
+5. a fixed list of French queries, newsarchive (top 10 with snippets, person, country
+   and year facets over the whole result set) against FTS5 (top 10 with a snippet and
+   the total count): one warm-up pass, then --reps measured passes;
+6. known-item search: for --known-items articles with a unique heading of 10+ words,
+   the heading lower-cased without accents is the query and the article the one
+   relevant result; MRR@10 and recall@10 for both stemmers and FTS5 (OR of the words,
+   bm25), and newsarchive's latency on these long queries;
+7. the scale check: the query index grown --scale times (each article re-added under a
+   new id with its sentences shuffled and its entities kept), the same queries again.
+
+The last line is one `key=value` summary for scripts. Timings on a shared machine are
+noisy; ratios against FTS5 come from the same run and are the robust figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import itertools
+import os
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "orangesum.jsonl.gz"
+
+# (query, persons, countries): single words, several words, phrases, operators, filters.
+QUERIES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("santé", (), ()),
+    ("gouvernement", (), ()),
+    ("police", (), ()),
+    ("coronavirus", (), ()),
+    ("incendie", (), ()),
+    ("économie", (), ()),
+    ("école", (), ()),
+    ("climat", (), ()),
+    ("justice", (), ()),
+    ("football", (), ()),
+    ("emmanuel macron", (), ()),
+    ("réforme des retraites", (), ()),
+    ("élections municipales", (), ()),
+    ("grève sncf", (), ()),
+    ("violences policières", (), ()),
+    ("chômage partiel", (), ()),
+    ("masques hôpital", (), ()),
+    ("union européenne", (), ()),
+    ('"président de la république"', (), ()),
+    ('"état d\'urgence sanitaire"', (), ()),
+    ('"premier ministre"', (), ()),
+    ('"gilets jaunes"', (), ()),
+    ('"assemblée nationale"', (), ()),
+    ('"conseil constitutionnel"', (), ()),
+    ("police OR gendarmerie", (), ()),
+    ("coronavirus NOT chine", (), ()),
+    ("", ("Emmanuel Macron",), ()),
+    ("gouvernement", ("Edouard Philippe",), ()),
+    ("élection", (), ("US",)),
+    ("coronavirus", (), ("CN",)),
+    ("", (), ("DE",)),
+    ("économie", ("Emmanuel Macron",), ("FR",)),
+    ("sanctions", (), ("RU",)),
+    ("santé", ("Olivier Véran",), ()),
+    ("immigration", (), ("IT",)),
+    ('"premier ministre"', (), ("GB",)),
+]
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def say(*parts) -> None:
+    print(*parts, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), nearest rank; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def folder_mb(path: Path) -> float:
+    """Size on disk of everything under `path`, in MB."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1_048_576
+
+
+def peak_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest reaped child (ru_maxrss), in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its reaped children so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def without_accents(text: str) -> str:
+    """Lower-cased, accents removed: how people type a query."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+@dataclass
+class Timing:
+    """How long an indexing phase took, and what it cost in CPU."""
+
+    articles: int
+    seconds: float
+    cpu: float
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Latencies:
+    """Per-query wall times in milliseconds."""
+
+    ms: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float) -> None:
+        self.ms.append(seconds * 1000)
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.ms, 95)
+
+
+# -- reading the corpus ------------------------------------------------------------------
+
+
+def read_records(corpus: Path, limit: int):
+    """The corpus's first `limit` raw records (all for 0), through the project's reader."""
+    from newsarchive.index.readers import read
+
+    records = read(corpus)
+    return list(itertools.islice(records, limit) if limit else records)
+
+
+# -- indexing phases -----------------------------------------------------------------------
+
+
+def index_records(records, folder: Path, *, workers: int, entities: bool, batch: int, stemmer: str | None = None):
+    """Extract, annotate (if `entities`) and index records end to end, as `newsarchive index` does."""
+    from newsarchive.index.article import Article
+    from newsarchive.index.pipeline import Pipeline
+    from newsarchive.index.writer import ArchiveWriter, index_schema
+
+    shutil.rmtree(folder, ignore_errors=True)
+    articles: list[Article] = []
+    started, cpu = time.perf_counter(), cpu_seconds()
+    schema = index_schema(folder, stemmer)
+    with Pipeline(workers, with_entities=entities, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer) as writer:
+        for item in pipeline.run(records):
+            if isinstance(item, Article):
+                writer.add(item)
+                articles.append(clean_copy(item))  # without its analysed document: kept, it would be most of memory
+    return articles, Timing(len(articles), time.perf_counter() - started, cpu_seconds() - cpu)
+
+
+def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer: str | None = None, fresh: bool = True) -> Timing:
+    """Index already extracted articles (analysis in the workers), as a re-index would."""
+    from newsarchive.index.article import Article
+    from newsarchive.index.pipeline import Pipeline
+    from newsarchive.index.writer import ArchiveWriter, index_schema
+
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    count = 0
+    started, cpu = time.perf_counter(), cpu_seconds()
+    schema = index_schema(folder, stemmer)
+    with Pipeline(workers, with_entities=False, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer) as writer:
+        for item in pipeline.prepare(articles):
+            if isinstance(item, Article):
+                writer.add(item)
+                count += 1
+    return Timing(count, time.perf_counter() - started, cpu_seconds() - cpu)
+
+
+def clean_copy(article):
+    """The article without what a worker attached to it (its prepared document), to hand it out again."""
+    from newsarchive.index.writer import PREPARED
+
+    copy = replace(article)
+    copy.__dict__.pop(PREPARED, None)
+    return copy
+
+
+def with_rotated_entities(articles, annotated):
+    """`articles` where those past the annotated ones take the persons and countries of annotated[i % n]."""
+    ready = {a.id: a for a in annotated}
+    out = []
+    for i, article in enumerate(articles):
+        source = ready.get(article.id) or annotated[i % len(annotated)]
+        out.append(replace(clean_copy(article), persons=list(source.persons), countries=list(source.countries)))
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…»])\s*(?=[A-ZÀ-ÝŒ«\"])")
+
+
+def shuffled_copy(article, copy: int, rng: random.Random):
+    """The article under a new id, its sentences in another order, same title and entities."""
+    sentences = [s for s in _SENTENCE_END.split(article.text.replace("\n\n", " ")) if s.strip()]
+    rng.shuffle(sentences)
+    return replace(clean_copy(article), id=f"{article.id}x{copy}", url=None, text=" ".join(sentences), raw=b"", original=None)
+
+
+# -- FTS5 ----------------------------------------------------------------------------------
+
+
+def fts5_table(db: sqlite3.Connection, articles) -> Timing:
+    """(Re)fill the FTS5 table with the articles: title, body, then persons and countries as filter columns."""
+    from newsarchive.index.analysis import fold
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    db.execute("DROP TABLE IF EXISTS t")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, persons, countries, tokenize='unicode61 remove_diacritics 2')")
+    rows = ((i, a.title, a.text, " | ".join(fold(p.name) for p in a.persons), " ".join(c.code for c in a.countries)) for i, a in enumerate(articles))
+    db.executemany("INSERT INTO t(rowid, title, body, persons, countries) VALUES (?, ?, ?, ?, ?)", rows)
+    db.commit()
+    return Timing(len(articles), time.perf_counter() - started, cpu_seconds() - cpu)
+
+
+_FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
+
+
+def fts5_query(text: str, persons: tuple[str, ...], countries: tuple[str, ...]) -> str:
+    """The same search in FTS5 syntax: words quoted (FTS5 barewords reject apostrophes), phrases, OR/NOT, column filters."""
+    from newsarchive.index.analysis import fold
+
+    parts = []
+    for token in _FTS_TOKEN.findall(text):
+        if token in ("OR", "NOT", "AND") or token.startswith('"'):
+            parts.append(token)
+        else:
+            parts.append(f'"{token}"')
+    # Words are looked for in titles and bodies only, as newsarchive does (not in the filter columns).
+    expression = "{title body} : (" + " ".join(parts) + ")" if parts else ""
+    filters = [f'persons:"{fold(p)}"' for p in persons] + [f'countries:"{c}"' for c in countries]
+    return " AND ".join([expression, *filters] if expression else filters)
+
+
+def fts5_search(db: sqlite3.Connection, expression: str) -> tuple[int, list]:
+    """Top 10 by bm25 with a highlighted body snippet, and the total count: what a result page needs."""
+    hits = db.execute(
+        "SELECT rowid, title, snippet(t, 1, '<mark>', '</mark>', '…', 24) FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10", (expression,)
+    ).fetchall()
+    total = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (expression,)).fetchone()[0]
+    return total, hits
+
+
+# -- query latency -------------------------------------------------------------------------
+
+
+def run_queries(archive, db, reps: int) -> tuple[Latencies, Latencies, Latencies]:
+    """Warm-up pass (reported as cold), then `reps` measured passes for newsarchive and FTS5."""
+    from newsarchive.search.query import SearchRequest
+
+    def ours(text, persons, countries):
+        return archive.search(SearchRequest(query=text, persons=list(persons), countries=list(countries), limit=10))
+
+    cold, warm, fts = Latencies(), Latencies(), Latencies()
+    expressions = [fts5_query(*q) for q in QUERIES]
+    for q, expression in zip(QUERIES, expressions, strict=True):
+        started = time.perf_counter()
+        ours(*q)
+        cold.add(time.perf_counter() - started)
+        fts5_search(db, expression)  # FTS5's warm-up: its pages in SQLite's cache
+    for _ in range(reps):
+        for q, expression in zip(QUERIES, expressions, strict=True):
+            started = time.perf_counter()
+            ours(*q)
+            warm.add(time.perf_counter() - started)
+            started = time.perf_counter()
+            fts5_search(db, expression)
+            fts.add(time.perf_counter() - started)
+    return cold, warm, fts
+
+
+def query_table(archive, db) -> None:
+    """Hits per query, both systems: the two should broadly agree (FTS5 does not stem)."""
+    from newsarchive.search.query import SearchRequest
+
+    for text, persons, countries in QUERIES:
+        ours = archive.search(SearchRequest(query=text, persons=list(persons), countries=list(countries), limit=10))
+        total, _ = fts5_search(db, fts5_query(text, persons, countries))
+        label = text + "".join(f" [person {p}]" for p in persons) + "".join(f" [country {c}]" for c in countries)
+        say(f"    {label[:60]:60s} newsarchive {ours.total:6d}  fts5 {total:6d}")
+
+
+# -- known-item search ---------------------------------------------------------------------
+
+
+def known_items(records, articles, count: int) -> list[tuple[str, str, int]]:
+    """(query, article id, FTS5 rowid): headings of 10+ words that, like the article's opening, are unique in the corpus slice."""
+    by_origin = {a.origin: (i, a) for i, a in enumerate(articles)}
+    headings = collections.Counter((r.fields or {}).get("heading") for r in records)
+    openings = collections.Counter(((r.fields or {}).get("article") or "")[:300] for r in records)
+    items = []
+    for record in records:
+        fields = record.fields or {}
+        heading = fields.get("heading") or ""
+        found = by_origin.get(record.origin)
+        if found is None or len(heading.split()) < 10:
+            continue
+        if headings[heading] > 1 or openings[(fields.get("article") or "")[:300]] > 1:
+            continue  # duplicates: no system can tell which copy is "the" article
+        items.append((without_accents(heading), found[1].id, found[0]))
+        if len(items) == count:
+            break
+    return items
+
+
+def mrr_newsarchive(archive, items) -> tuple[float, float, Latencies]:
+    """MRR@10 and recall@10 of the default query handling, and the latency of each query."""
+    from newsarchive.search.query import SearchRequest
+
+    reciprocal, found, times = 0.0, 0, Latencies()
+    for text, target, _ in items:
+        started = time.perf_counter()
+        result = archive.search(SearchRequest(query=text, limit=10))
+        times.add(time.perf_counter() - started)
+        ids = [h.id for h in result.hits]
+        if target in ids:
+            reciprocal += 1 / (ids.index(target) + 1)
+            found += 1
+    return reciprocal / len(items), found / len(items), times
+
+
+def mrr_fts5(db, items) -> tuple[float, float, Latencies]:
+    """MRR@10 and recall@10 of FTS5: OR of the query's words, ranked by bm25."""
+    reciprocal, found, times = 0.0, 0, Latencies()
+    for text, _, rowid in items:
+        expression = "{title body} : (" + " OR ".join(f'"{w}"' for w in re.findall(r"\w+", text)) + ")"
+        started = time.perf_counter()
+        rows = [r[0] for r in db.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rank LIMIT 10", (expression,))]
+        times.add(time.perf_counter() - started)
+        if rowid in rows:
+            reciprocal += 1 / (rows.index(rowid) + 1)
+            found += 1
+    return reciprocal / len(items), found / len(items), times
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every phase and print the figures, the summary line last."""
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if not args.corpus.exists():
+        say(f"corpus not found: {args.corpus}")
+        return 2
+    from newsarchive.index.entities import MODEL
+    from newsarchive.index.schema import schema_stemmer
+    from newsarchive.index.writer import open_index
+    from newsarchive.search.searcher import Archive
+
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    query_index = Path(args.keep_index) if args.keep_index else work / "query-index"
+    bench_started = time.perf_counter()
+    say(f"newsarchive bench: {args.corpus.name}, limit {args.limit or 'all'}, entities on {args.entities_limit}, "
+        f"{args.workers} workers, batch {args.batch_size}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+
+    records = read_records(args.corpus, args.limit)
+    say(f"read {len(records)} records")
+
+    # 1. with entity extraction
+    ents_records = records[: args.entities_limit] if args.entities_limit else records
+    annotated, with_entities = index_records(ents_records, work / "entities-index", workers=args.workers, entities=True, batch=args.batch_size)
+    say(f"[1] indexing with entities ({MODEL}): {with_entities.articles} articles in {with_entities.seconds:.1f} s = "
+        f"{with_entities.rate:.1f} articles/s ({with_entities.cpu / max(1, with_entities.articles) * 1000:.0f} ms CPU per article)")
+    shutil.rmtree(work / "entities-index", ignore_errors=True)
+
+    # 2. without entities, default (light) stemmer
+    articles, no_entities = index_records(records, work / "light-index", workers=args.workers, entities=False, batch=args.batch_size)
+    light_mb = folder_mb(work / "light-index")
+    originals_mb = folder_mb(work / "light-index" / "originals")
+    say(f"[2] indexing without entities: {no_entities.articles} articles in {no_entities.seconds:.1f} s = {no_entities.rate:.1f} articles/s "
+        f"({no_entities.cpu / max(1, no_entities.articles) * 1000:.1f} ms CPU per article); index {light_mb:.1f} MB "
+        f"(of which {originals_mb:.1f} MB archived originals)")
+
+    # 3. the other stemmer, for relevance
+    other = "snowball" if schema_stemmer(open_index(work / "light-index").schema) == "light" else "light"
+    other_timing = index_articles(articles, work / f"{other}-index", workers=args.workers, batch=args.batch_size, stemmer=other)
+    say(f"[3] {other} index from extracted articles: {other_timing.rate:.1f} articles/s")
+
+    # 4. query index with persons and countries, and FTS5 over the same articles
+    facet_articles = with_rotated_entities(articles, annotated)
+    facet_timing = index_articles(facet_articles, query_index, workers=args.workers, batch=args.batch_size)
+    db = sqlite3.connect(":memory:")
+    fts_timing = fts5_table(db, facet_articles)
+    say(f"[4] query index with entities: {facet_timing.rate:.1f} articles/s, {folder_mb(query_index):.1f} MB; "
+        f"FTS5 table: {fts_timing.rate:.0f} articles/s")
+    del annotated
+
+    # 5. queries
+    archive = Archive(query_index)
+    cold, warm, fts = run_queries(archive, db, args.reps)
+    say(f"[5] {len(QUERIES)} queries x {args.reps} passes (after a warm-up pass), {len(facet_articles)} articles:")
+    say(f"    newsarchive p50 {warm.p50:.1f} ms  p95 {warm.p95:.1f} ms   (first pass, cold caches: p50 {cold.p50:.1f} ms  p95 {cold.p95:.1f} ms)")
+    say(f"    FTS5        p50 {fts.p50:.1f} ms  p95 {fts.p95:.1f} ms   ratio p50 {warm.p50 / fts.p50:.2f}  p95 {warm.p95 / fts.p95:.2f}")
+    if args.verbose:
+        query_table(archive, db)
+
+    # 6. known items
+    items = known_items(records, facet_articles, args.known_items)
+    light_mrr, light_recall, long_times = mrr_newsarchive(archive, items)
+    other_mrr, other_recall, _ = mrr_newsarchive(Archive(work / f"{other}-index"), items)
+    fts_mrr, fts_recall, fts_long = mrr_fts5(db, items)
+    default = schema_stemmer(archive.schema)
+    mrr = {default: (light_mrr, light_recall), other: (other_mrr, other_recall)}
+    say(f"[6] known-item search, {len(items)} headings (10+ words, unique), {len(facet_articles)} articles:")
+    for name in ("light", "snowball"):
+        say(f"    newsarchive {name:8s} MRR@10 {mrr[name][0]:.3f}  recall@10 {mrr[name][1]:.3f}" + ("   (default)" if name == default else ""))
+    say(f"    FTS5 (OR, bm25)      MRR@10 {fts_mrr:.3f}  recall@10 {fts_recall:.3f}")
+    say(f"    long queries: newsarchive p50 {long_times.p50:.1f} ms  p95 {long_times.p95:.1f} ms;  FTS5 p50 {fts_long.p50:.1f} ms  p95 {fts_long.p95:.1f} ms")
+
+    # 7. scale
+    scaled = {}
+    if args.scale > 1:
+        rng = random.Random(6)
+        copies = [shuffled_copy(a, k, rng) for k in range(1, args.scale) for a in facet_articles]
+        grow = index_articles(copies, query_index, workers=args.workers, batch=args.batch_size, fresh=False)
+        fts5_table(db, facet_articles + copies)
+        archive = Archive(query_index)
+        cold4, warm4, fts4 = run_queries(archive, db, args.reps)
+        _, _, long4 = mrr_newsarchive(archive, items[: max(1, len(items) // 5)])
+        total = len(facet_articles) + len(copies)
+        scaled = {"p50": warm4.p50, "p95": warm4.p95, "fts_p50": fts4.p50, "fts_p95": fts4.p95, "long_p95": long4.p95, "articles": total}
+        say(f"[7] scale x{args.scale}: {total} articles (grown at {grow.rate:.1f} articles/s), index {folder_mb(query_index):.1f} MB")
+        say(f"    newsarchive p50 {warm4.p50:.1f} ms  p95 {warm4.p95:.1f} ms   (cold p50 {cold4.p50:.1f}  p95 {cold4.p95:.1f})  "
+            f"growth of p95 x{warm4.p95 / warm.p95:.2f}")
+        say(f"    FTS5        p50 {fts4.p50:.1f} ms  p95 {fts4.p95:.1f} ms   ratio p50 {warm4.p50 / fts4.p50:.2f}")
+        say(f"    long queries ({max(1, len(items) // 5)}): p95 {long4.p95:.1f} ms")
+        del copies
+
+    own, children = peak_mb()
+    say(f"peak memory (ru_maxrss): bench process {own:.0f} MB, largest worker {children:.0f} MB; total time {time.perf_counter() - bench_started:.0f} s")
+    summary = {
+        "articles": len(facet_articles),
+        "index_aps": round(with_entities.rate, 1),
+        "entities_articles": with_entities.articles,
+        "index_aps_no_entities": round(no_entities.rate, 1),
+        "cpu_ms_per_article_no_entities": round(no_entities.cpu / max(1, no_entities.articles) * 1000, 2),
+        "index_mb": round(light_mb, 1),
+        "peak_mb": round(own),
+        "worker_peak_mb": round(children),
+        "p50_ms": round(warm.p50, 2),
+        "p95_ms": round(warm.p95, 2),
+        "cold_p95_ms": round(cold.p95, 2),
+        "fts5_p50_ms": round(fts.p50, 2),
+        "fts5_p95_ms": round(fts.p95, 2),
+        "p50_ratio": round(warm.p50 / fts.p50, 2),
+        "mrr10": round(mrr[default][0], 3),
+        "mrr10_light": round(mrr["light"][0], 3),
+        "mrr10_snowball": round(mrr["snowball"][0], 3),
+        "fts5_mrr10": round(fts_mrr, 3),
+        "long_p95_ms": round(long_times.p95, 1),
+        "fts5_long_p95_ms": round(fts_long.p95, 1),
+    }
+    if scaled:
+        summary.update({
+            "scale_articles": scaled["articles"],
+            "scale_p50_ms": round(scaled["p50"], 2),
+            "scale_p95_ms": round(scaled["p95"], 2),
+            "scale_fts5_p50_ms": round(scaled["fts_p50"], 2),
+            "scale_long_p95_ms": round(scaled["long_p95"], 1),
+        })
+    summary["load_avg"] = round(os.getloadavg()[0], 1)
+    if not args.workdir:
+        for name in ("light-index", f"{other}-index"):
+            shutil.rmtree(work / name, ignore_errors=True)
+        if not args.keep_index:
+            shutil.rmtree(work, ignore_errors=True)
+    print(" ".join(f"{k}={v}" for k, v in summary.items()), flush=True)
+    return 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The bench's flags: corpus, sizes, phases."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON lines corpus (OrangeSum)")
+    parser.add_argument("--limit", type=int, default=10_000, help="articles to index (0: all)")
+    parser.add_argument("--entities-limit", type=int, default=2_000, help="articles indexed with entity extraction (0: all)")
+    parser.add_argument("--known-items", type=int, default=500, help="known-item queries")
+    parser.add_argument("--reps", type=int, default=5, help="measured passes over the query list")
+    parser.add_argument("--scale", type=int, default=4, help="grow the query index this many times (1: skip)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes")
+    parser.add_argument("--batch-size", type=int, default=2000, help="articles per commit (as `newsarchive index`)")
+    parser.add_argument("--workdir", help="keep every index here instead of a temporary folder")
+    parser.add_argument("--keep-index", help="build the query index here and keep it (for bench/load.py)")
+    parser.add_argument("--verbose", action="store_true", help="hits per query for both systems")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(BrokenPipeError):
+        sys.exit(main())

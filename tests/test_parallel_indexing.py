@@ -1,0 +1,122 @@
+"""Indexing fast without changing the index: documents analysed in workers, the codec, the posting pool, the stemmer setting."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from newsarchive.index.analysis import FrenchAnalyzer, analyze
+from newsarchive.index.article import Article
+from newsarchive.index.pipeline import CHUNK, IN_FLIGHT, Pipeline, plan, process, records
+from newsarchive.index.schema import build_schema, schema_stemmer
+from newsarchive.index.writer import PREPARED, ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def mini_articles_extracted() -> list[Article]:
+    return [a for a in process(records(plan([DATA / "mini.jsonl"]).files), workers=1, with_entities=False) if isinstance(a, Article)]
+
+
+def postings_of(folder) -> dict:
+    """Every (field, term) -> [(article id, weight, value bytes)] of an index: its whole inverted content."""
+    ix = open_index(folder) if (folder / "newsarchive.json").exists() else whoosh_index.open_dir(str(folder))
+    found = {}
+    with ix.searcher() as s:
+        reader = s.reader()
+        ids = {d: s.stored_fields(d)["id"] for d in reader.all_doc_ids()}
+        for fieldname in ("title", "body", "exact", "person", "country"):
+            if fieldname not in reader.indexed_field_names():
+                continue
+            for term in reader.lexicon(fieldname):
+                m = reader.postings(fieldname, term)
+                rows = []
+                while m.is_active():
+                    rows.append((ids[m.id()], m.weight(), m.value()))
+                    m.next()
+                found[(fieldname, term)] = sorted(rows)
+    return found
+
+
+def test_documents_prepared_in_workers_index_like_documents_built_by_the_writer(tmp_path, mini_articles_extracted):
+    serial = tmp_path / "serial"
+    with ArchiveWriter(serial) as writer:
+        writer.add_many([Article.from_json(a.to_json()) for a in mini_articles_extracted])
+    parallel = tmp_path / "parallel"
+    with Pipeline(2, with_entities=False, schema=build_schema()) as pipeline, ArchiveWriter(parallel) as writer:
+        prepared = list(pipeline.prepare([Article.from_json(a.to_json()) for a in mini_articles_extracted]))
+        assert all(getattr(a, PREPARED, None) for a in prepared)
+        writer.add_many(prepared)
+    assert postings_of(serial) == postings_of(parallel)
+
+
+def test_a_document_prepared_for_another_stemmer_is_analysed_again(tmp_path, mini_articles_extracted):
+    article = Article.from_json(mini_articles_extracted[1].to_json())
+    prepare(article, build_schema("snowball"))
+    folder = tmp_path / "light"
+    with ArchiveWriter(folder, stemmer="light") as writer:
+        writer.add(article)
+    terms = {term.decode() for (field, term) in postings_of(folder) if field == "body"}
+    assert terms == set(analyze(article.text, FrenchAnalyzer("light")))
+    assert terms != set(analyze(article.text, FrenchAnalyzer("snowball")))
+
+
+def test_an_article_changed_after_preparation_is_analysed_again(tmp_path, mini_articles_extracted):
+    article = Article.from_json(mini_articles_extracted[3].to_json())
+    prepare(article, build_schema())
+    article.text += "\n\nUn paragraphe ajouté sur les frelons."
+    folder = tmp_path / "changed"
+    with ArchiveWriter(folder) as writer:
+        writer.add(article)
+    assert ("body", analyze("frelons")[0].encode()) in postings_of(folder)
+
+
+def test_the_archive_codec_writes_what_whoosh_codec_writes(tmp_path, mini_articles_extracted):
+    folders = {}
+    for name, codec in (("w3", W3Codec()), ("archive", ArchiveCodec())):
+        folder = folders[name] = tmp_path / name
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), build_schema())
+        for part in (mini_articles_extracted[:3], mini_articles_extracted[3:]):  # two segments, merged by Whoosh's policy
+            writer = ix.writer(codec=codec)
+            for article in part:
+                writer.add_document(**article_fields(article))
+            writer.commit()
+    assert postings_of(folders["w3"]) == postings_of(folders["archive"])
+
+
+@pytest.mark.parametrize("limitmb", [256, 0.001])  # in memory, and spilled to sorted runs on disk
+def test_posting_pool_gives_postings_sorted_by_field_term_and_document(tmp_path, limitmb):
+    from whoosh.filedb.filestore import FileStorage
+
+    pool = PostingPool(FileStorage(str(tmp_path)), None, limitmb=limitmb)
+    items = [(f, t, d, 1.0, b"v") for d in range(30) for f in ("body", "title") for t in (b"b", b"a", b"c") if (d + len(t)) % 3]
+    for item in items:
+        pool.add(item)
+    assert list(pool.items()) == sorted(items)
+    assert pool.fieldnames == {"body", "title"}
+
+
+def test_pipeline_reads_only_a_few_chunks_ahead_of_the_writer(mini_articles_extracted):
+    taken = itertools.count()
+    articles = (Article.from_json({**mini_articles_extracted[0].to_json(), "id": f"a{next(taken)}"}) for _ in range(2000))
+    with Pipeline(2, with_entities=False, schema=build_schema()) as pipeline:
+        results = pipeline.prepare(articles)
+        next(results)
+        consumed = next(taken)
+    assert consumed <= (IN_FLIGHT * 2 + 1) * CHUNK + 1
+
+
+def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini_articles_extracted):
+    folder = tmp_path / "snowball"
+    with ArchiveWriter(folder, stemmer="snowball") as writer:
+        writer.add(Article.from_json(mini_articles_extracted[0].to_json()))
+    with ArchiveWriter(folder, stemmer="light") as writer:  # an existing index keeps its own
+        writer.add(Article.from_json(mini_articles_extracted[1].to_json()))
+    assert schema_stemmer(open_index(folder).schema) == "snowball"
+    assert json.loads((folder / "newsarchive.json").read_text())["schema_version"] >= 3
