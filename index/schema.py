@@ -12,7 +12,7 @@ from whoosh.analysis.acore import Token
 from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, fold, stemmer_of
 from .countries import resolve_country
 
-SCHEMA_VERSION = 3  # 3: the stemmer is a schema setting (light by default), cached analysis
+SCHEMA_VERSION = 3  # 3: the stemmer is a schema setting; accents folded before stemming
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 

@@ -120,3 +120,19 @@ def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini
         writer.add(Article.from_json(mini_articles_extracted[1].to_json()))
     assert schema_stemmer(open_index(folder).schema) == "snowball"
     assert json.loads((folder / "newsarchive.json").read_text())["schema_version"] >= 3
+
+
+def test_segments_are_merged_only_beyond_the_limit_and_nothing_is_lost(tmp_path, mini_articles_extracted, monkeypatch):
+    from newsarchive.index import writer as writer_module
+
+    monkeypatch.setattr(writer_module, "MAX_SEGMENTS", 4)
+    folder = tmp_path / "segments"
+    counts = []
+    with ArchiveWriter(folder, batch_size=1) as writer:  # one segment per article
+        for article in mini_articles_extracted:
+            writer.add(Article.from_json(article.to_json()))
+            counts.append(len(open_index(folder).searcher().reader().leaf_readers()))
+    assert counts[:4] == [1, 2, 3, 4]  # no merging up to the limit
+    assert max(counts) <= 5  # beyond it, the smallest are merged (the new segment comes on top)
+    with open_index(folder).searcher() as s:
+        assert s.doc_count() == len(mini_articles_extracted)
