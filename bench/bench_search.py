@@ -214,11 +214,7 @@ def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer:
 
 def clean_copy(article):
     """The article without what a worker attached to it (its prepared document), to hand it out again."""
-    from newsarchive.index.writer import PREPARED
-
-    copy = replace(article)
-    copy.__dict__.pop(PREPARED, None)
-    return copy
+    return replace(article, prepared=None)
 
 
 def with_rotated_entities(articles, annotated):

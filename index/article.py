@@ -36,6 +36,14 @@ class Country:
 
 
 @dataclass
+class Quote:
+    """A quotation in the article and who said it (a person's name, or None when unresolved)."""
+
+    text: str
+    speaker: str | None = None
+
+
+@dataclass
 class Article:
     """A clean article: what extraction produces and indexing consumes."""
 
@@ -52,7 +60,12 @@ class Article:
     countries: list[Country] = field(default_factory=list)
     original: str | None = None  # content address of the input it came from (see originals.py)
     kind: str | None = None  # how that input was read (RawRecord.kind), to re-extract it from the original
+    quotes: list[Quote] = field(default_factory=list)
     raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
+    # Work done in a worker process for the writer, never stored: the MinHash values of
+    # the text (near-duplicates) and the analysed Whoosh document.
+    signature: Any = field(default=None, repr=False, compare=False)
+    prepared: Any = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `newsarchive extract --json` (one object per article)."""
@@ -70,6 +83,7 @@ class Article:
             "countries": [asdict(c) for c in self.countries],
             "original": self.original,
             "kind": self.kind,
+            "quotes": [asdict(q) for q in self.quotes],
         }
 
     @classmethod
@@ -90,6 +104,7 @@ class Article:
             countries=[Country(**c) for c in data.get("countries") or []],
             original=data.get("original"),
             kind=data.get("kind"),
+            quotes=[Quote(**q) for q in data.get("quotes") or []],
         )
 
 

@@ -26,6 +26,7 @@ NUM_PERM = 128
 SHINGLE = 5
 MIN_WORDS = 40  # shorter texts share too few shingles to be judged
 FILE = "dedup.pkl"
+SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay comparable
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
@@ -38,9 +39,15 @@ def signature(text: str) -> MinHash | None:
     """The MinHash of a text, or None when it is too short to compare."""
     if len(text.split()) < MIN_WORDS:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return m
+
+
+def signature_values(text: str) -> np.ndarray | None:
+    """The MinHash values of a text (what a worker process hands to the writer), or None."""
+    m = signature(text)
+    return None if m is None else m.hashvalues
 
 
 class DuplicateGroups:
@@ -56,11 +63,14 @@ class DuplicateGroups:
                 state = pickle.load(fh)
             self.lsh, self.signatures, self.groups = state["lsh"], state["signatures"], state["groups"]
 
-    def assign(self, article_id: str, text: str) -> str:
-        """The group of an article (joining the most similar indexed one, if similar enough)."""
+    def assign(self, article_id: str, text: str, values: np.ndarray | None = None) -> str:
+        """The group of an article (joining the most similar indexed one, if similar enough).
+
+        `values` are the text's MinHash values when a worker already computed them.
+        """
         if article_id in self.groups:
             self.remove(article_id)
-        m = signature(text)
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME) if values is not None else signature(text)
         if m is None:
             self.groups[article_id] = article_id
             return article_id

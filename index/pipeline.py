@@ -19,8 +19,10 @@ from itertools import islice
 from pathlib import Path
 
 from .article import Article, Failure, RawRecord
+from .dedup import signature_values
 from .extract import extract
 from .metadata import detect_language
+from .quotes import extract_quotes
 from .readers import count_records, discover, read
 
 # Errors of the machine, not of an article: they stop a run (exit code 3), never mark articles failed.
@@ -63,7 +65,7 @@ _with_entities = True
 _schema = None  # the index's schema, when workers prepare Whoosh documents
 
 
-def _init_worker(with_entities: bool, schema=None) -> None:
+def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
     global _extractor, _with_entities, _schema
     _with_entities = with_entities
     _schema = schema
@@ -72,6 +74,8 @@ def _init_worker(with_entities: bool, schema=None) -> None:
         from .entities import EntityExtractor
 
         _extractor = EntityExtractor()  # loaded once per process, reused by later runs
+    if _extractor is not None:
+        _extractor.aliases = aliases  # the index's alias file (merges and splits of persons)
 
 
 def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
@@ -89,17 +93,36 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
             results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
     if _with_entities and _extractor is not None:
-        articles = [r for r in results if isinstance(r, Article)]
-        try:
-            _extractor.annotate(articles)
-        except Exception:  # noqa: BLE001
-            # Retry one by one so that only the article that breaks NER is reported.
-            for i, result in enumerate(results):
-                if isinstance(result, Article):
-                    try:
-                        _extractor.annotate([result])
-                    except Exception as exc:  # noqa: BLE001
-                        results[i] = Failure(result.origin, f"entity recognition error: {type(exc).__name__}: {exc}")
+        _annotate_all(results)
+    for article in (r for r in results if isinstance(r, Article)):
+        article.signature = signature_values(article.text)  # near-duplicate detection, done here not in the writer
+    if _schema is not None:
+        _prepare_all(results)
+    return results
+
+
+def _annotate_all(results: list[Article | Failure]) -> None:
+    """Persons, countries and quotations of the articles among `results` (a failing article becomes a Failure)."""
+    articles = [r for r in results if isinstance(r, Article)]
+    try:
+        _extractor.annotate(articles)
+    except Exception:  # noqa: BLE001
+        # Retry one by one so that only the article that breaks NER is reported.
+        for i, result in enumerate(results):
+            if isinstance(result, Article):
+                try:
+                    _extractor.annotate([result])
+                except Exception as exc:  # noqa: BLE001
+                    results[i] = Failure(result.origin, f"entity recognition error: {type(exc).__name__}: {exc}")
+    for article in (r for r in results if isinstance(r, Article)):
+        article.quotes = extract_quotes(article.text, article.persons)
+
+
+def _annotate_chunk(chunk: list[Article]) -> list[Article | Failure]:
+    results: list[Article | Failure] = list(chunk)
+    _annotate_all(results)
+    for article in (r for r in results if isinstance(r, Article)):
+        article.signature = signature_values(article.text)
     if _schema is not None:
         _prepare_all(results)
     return results
@@ -135,18 +158,19 @@ class Pipeline:
     with it even while workers finish their last chunk.
     """
 
-    def __init__(self, workers: int = 1, with_entities: bool = True, schema=None) -> None:
+    def __init__(self, workers: int = 1, with_entities: bool = True, schema=None, aliases=None) -> None:
         self.workers = workers
         self.with_entities = with_entities
         self.schema = schema  # given: workers also build each article's Whoosh document for this schema
+        self.aliases = aliases  # the index's alias file, applied to the persons found
         self._pool = None
 
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities, self.schema))
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities, self.schema, self.aliases))
         else:
-            _init_worker(self.with_entities, self.schema)
+            _init_worker(self.with_entities, self.schema, self.aliases)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -159,6 +183,12 @@ class Pipeline:
         """Extract (and annotate) records, in input order."""
         return self._map(_process_chunk, items)
 
+    def annotate(self, articles: Iterable[Article]) -> Iterator[Article | Failure]:
+        """Recognise persons, countries and quotations again in articles already extracted, in order."""
+        if not self.with_entities:
+            raise ValueError("Pipeline.annotate needs with_entities=True")
+        return self._map(_annotate_chunk, articles)
+
     def prepare(self, articles: Iterable[Article]) -> Iterator[Article | Failure]:
         """Build the Whoosh documents of articles already extracted (re-indexing, copies), in the workers, in order."""
         if self.schema is None:
@@ -168,7 +198,7 @@ class Pipeline:
     def _map(self, task, items: Iterable) -> Iterator:
         chunks = _chunks(iter(items), CHUNK)
         if self._pool is None:
-            _init_worker(self.with_entities, self.schema)
+            _init_worker(self.with_entities, self.schema, self.aliases)
             for chunk in chunks:
                 yield from task(chunk)
             return

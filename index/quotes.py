@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .analysis import fold
-from .article import Person
+from .article import Person, Quote
 
 # Verbs of saying, in the forms they take after "a"/"avait" (past participle) and in the
 # present (inverted "explique-t-il" or plain "déclare Vladimir Poutine").
@@ -63,14 +63,6 @@ _CLAUSE_BREAKS = {
 }
 
 MIN_WORDS = 4  # « productive », « gilets jaunes »: scare quotes and terms, not statements
-
-
-@dataclass
-class Quote:
-    """A quotation and who said it (a person's facet name, or None when unresolved)."""
-
-    text: str
-    speaker: str | None
 
 
 def extract_quotes(text: str, persons: Sequence[Person]) -> list[Quote]:

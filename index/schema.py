@@ -12,7 +12,7 @@ from whoosh.analysis.acore import Token
 from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, fold, stemmer_of
 from .countries import resolve_country
 
-SCHEMA_VERSION = 3  # 3: the stemmer is a schema setting; accents folded before stemming
+SCHEMA_VERSION = 4  # 3: the stemmer is a schema setting; accents folded before stemming
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 
@@ -116,7 +116,7 @@ class EntityField(fields.KEYWORD):
         self.analyzer = analyzer
 
 
-TEXT_FIELDS = ("title", "body", "exact")  # analysed in worker processes when indexing in parallel
+TEXT_FIELDS = ("title", "body", "exact", "quote")  # analysed in worker processes when indexing in parallel
 
 
 def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
@@ -143,6 +143,12 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
         person=EntityField(LineTokenizer() | NameKeyFilter()),
         person_form=EntityField(LineTokenizer()),
         country=EntityField(LineTokenizer() | CountryCodeFilter()),
+        # Quotations: their words (searchable on their own), and their speakers' keys.
+        quote=FrenchTextField(analyzer=french, phrase=True, multitoken_query="phrase"),
+        quote_by=EntityField(LineTokenizer() | NameKeyFilter()),
+        has=fields.KEYWORD(),  # what an article has, to filter on it: "quote"
+        # Near-duplicate group (the id of the group's first article): one result per group.
+        dup_group=fields.ID(),
         # The whole Article as JSON-ready data: display, snippets and re-indexing read it.
         article=fields.STORED(),
     )

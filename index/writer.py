@@ -20,6 +20,7 @@ from whoosh.system import emptybytes
 
 from .analysis import fold
 from .article import Article
+from .dedup import DuplicateGroups
 from .durable import ArchiveIndex
 from .metadata import content_hash
 from .originals import OriginalStore
@@ -314,6 +315,12 @@ def article_fields(article: Article, schema=None) -> dict:
         doc["person_form"] = VALUE_SEPARATOR.join(names)
     if article.countries:
         doc["country"] = VALUE_SEPARATOR.join(c.code for c in article.countries)
+    if article.quotes:
+        doc["has"] = "quote"
+        doc["quote"] = "\n\n".join(q.text for q in article.quotes)
+        speakers = [q.speaker.replace(VALUE_SEPARATOR, " ") for q in article.quotes if q.speaker and fold(q.speaker)]
+        if speakers:
+            doc["quote_by"] = VALUE_SEPARATOR.join(dict.fromkeys(speakers))
     if schema is not None:
         for name in TEXT_FIELDS:
             if name in schema and isinstance(schema[name], FrenchTextField) and isinstance(doc.get(name), str):
@@ -321,12 +328,9 @@ def article_fields(article: Article, schema=None) -> dict:
     return doc
 
 
-PREPARED = "_index_document"  # the attribute a worker process leaves on an Article: (analysis key, document)
-
-
 def prepare(article: Article, schema) -> Article:
     """Build the article's Whoosh document now (in a worker process), so the writing process only stores it."""
-    setattr(article, PREPARED, (analysis_key(schema), article_fields(article, schema)))
+    article.prepared = (analysis_key(schema), article_fields(article, schema))
     return article
 
 
@@ -388,6 +392,8 @@ class ArchiveWriter:
                 schema = build_schema(self.stemmer) if self.stemmer else build_schema()
                 self._ix = ArchiveIndex.create(FileStorage(str(self.path)), schema, indexname=INDEX_NAME)
             self._analysis_key = analysis_key(self._ix.schema)
+            self._fieldnames = set(self._ix.schema.names())
+            self.groups = DuplicateGroups(self.path)
             self._write_meta()
             self._begin()
         except Exception:
@@ -428,7 +434,7 @@ class ArchiveWriter:
 
     def _document(self, article: Article) -> dict:
         """The article's Whoosh document: the one a worker prepared for this index's analysis, else built here."""
-        prepared = getattr(article, PREPARED, None)
+        prepared = article.prepared
         # A prepared document is used only if it was analysed like this index and the
         # article did not change since (the fingerprint covers everything indexed).
         if prepared is not None and prepared[0] == self._analysis_key and prepared[1]["fingerprint"] == fingerprint(article):
@@ -447,6 +453,10 @@ class ArchiveWriter:
             if key != article.original:
                 article.original = key
                 doc = article_fields(article)
+        # Index-level facts, not the article's content (so not in its fingerprint).
+        doc = {**doc, "dup_group": self.groups.assign(article.id, article.text, article.signature)}
+        # An index made by an older version lacks the newer fields: leave them out.
+        doc = {k: v for k, v in doc.items() if k in self._fieldnames}
         if state == "added":
             self._writer.add_document(**doc)
         else:
@@ -475,6 +485,7 @@ class ArchiveWriter:
             return
         if self._pending:
             self._searcher.close()
+            self.groups.save()  # before the index: a crash then leaves groups for articles a re-run adds again
             self._writer.commit(mergetype=merge_policy)
             self.summary.committed += self._pending
             self._pending = 0
@@ -486,6 +497,7 @@ class ArchiveWriter:
             if self._writer is not None:
                 if self._pending:
                     self._searcher.close()
+                    self.groups.save()
                     self._writer.commit(mergetype=merge_policy)
                     self.summary.committed += self._pending
                     self._pending = 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from newsarchive.index.aliases import AliasError, Aliases
 from newsarchive.index.article import Article, Failure
 from newsarchive.index.writer import ArchiveIndexError, ArchiveWriter, default_index_dir
 
@@ -141,10 +142,11 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     failures: list[Failure] = list(inputs.failures)
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = workers or default_workers()
+    aliases = _load_aliases(folder)
     try:
         # Workers analyse titles and bodies for the index's schema, so this process only stores documents.
         schema = index_schema(folder, stemmer)
-        with (Pipeline(workers, with_entities=not no_entities, schema=schema) as pipeline,
+        with (Pipeline(workers, with_entities=not no_entities, schema=schema, aliases=aliases) as pipeline,
               ArchiveWriter(folder, batch_size=batch_size, stemmer=stemmer) as writer):
             items = pipeline.run(records(inputs.files))
             with _Progress(inputs.expected, show_bar) as bar:
@@ -186,6 +188,13 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
+def _load_aliases(folder: Path) -> Aliases:
+    try:
+        return Aliases.load(folder)
+    except AliasError as exc:
+        _fail(f"{exc} (fix the alias file, or remove it)", EXIT_USAGE)
+
+
 class _Progress:
     """A click progress bar on a terminal; on a pipe, a line every 10 seconds."""
 
@@ -224,8 +233,10 @@ class _Progress:
 @index_option
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction and entities. Default: one per core.")
 @click.option("--no-entities", is_flag=True, help="Keep each article's stored persons and countries instead of recognising them again (faster).")
+@click.option("--entities", "entities_only", is_flag=True,
+              help="Only recognise persons, countries and quotations again in the stored texts (applies the alias file); no re-extraction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_json: bool) -> None:
+def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, entities_only: bool, as_json: bool) -> None:
     """Re-extract every article of the index from its stored original, with the current rules.
 
     Needs none of the original files: each article's input is kept, compressed, in the
@@ -241,17 +252,24 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_j
     from newsarchive.search.searcher import Archive
 
     folder = _index_dir(index_dir)
+    if entities_only and no_entities:
+        _fail("--entities and --no-entities contradict each other", EXIT_USAGE)
+    aliases = _load_aliases(folder)
     started = time.perf_counter()
     stored: list[Article] = []  # read before the writer takes the index
     try:
         archive = Archive(folder)
         for doc in archive.searcher().documents():
             article = Article.from_json(unpack_article(doc["article"]))
-            article.text = ""  # not needed again (the original is re-read): keeps memory small
+            if not entities_only:
+                article.text = ""  # not needed again (the original is re-read): keeps memory small
             stored.append(article)
         archive.close()
     except ArchiveIndexError as exc:
         _fail(str(exc), EXIT_INDEX)
+    if entities_only:
+        _reannotate(folder, stored, workers, aliases, as_json, started)
+        return
     store = OriginalStore(folder)
 
     def inputs():
@@ -265,7 +283,7 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_j
 
     failures: list[Failure] = []
     try:
-        with Pipeline(workers or default_workers(), with_entities=not no_entities) as pipeline, ArchiveWriter(folder) as writer:
+        with Pipeline(workers or default_workers(), with_entities=not no_entities, aliases=aliases) as pipeline, ArchiveWriter(folder) as writer:
             for old, new in zip(stored, pipeline.run(inputs()), strict=True):
                 if isinstance(new, Failure):
                     failures.append(new)
@@ -303,6 +321,38 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_j
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
+def _reannotate(folder: Path, stored: list[Article], workers: int | None, aliases: Aliases, as_json: bool, started: float) -> None:
+    """`reindex --entities`: persons, countries and quotations again, from the stored texts."""
+    from newsarchive.index.pipeline import Pipeline, default_workers
+    from newsarchive.index.writer import index_schema
+
+    failures: list[Failure] = []
+    try:
+        with (Pipeline(workers or default_workers(), with_entities=True, schema=index_schema(folder), aliases=aliases) as pipeline,
+              ArchiveWriter(folder) as writer):
+            for new in pipeline.annotate(stored):
+                if isinstance(new, Failure):
+                    failures.append(new)
+                    continue
+                writer.add(new)
+            summary = writer.summary
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    except OSError as exc:
+        _fail(f"cannot write the index at {folder}: {exc.strerror or exc}", EXIT_INDEX)
+    elapsed = time.perf_counter() - started
+    report = {"index": str(folder), "articles": len(stored), "updated": summary.updated, "unchanged": summary.unchanged,
+              "failed": len(failures), "failures": [{"input": f.origin, "reason": f.reason} for f in failures], "seconds": round(elapsed, 2)}
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(f"Recognised entities again in {len(stored)} articles in {folder}: {summary.updated} updated, "
+                   f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)")
+        for f in failures:
+            click.echo(f"  {f.origin}: {f.reason}")
+    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+
+
 # --- search ---------------------------------------------------------------------------
 
 
@@ -317,8 +367,17 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, as_j
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--facet-limit", type=int, default=10, show_default=True, help="Values per facet.")
+@click.option("--within", type=click.Choice(["text", "exact", "quotes"]), default="text", show_default=True,
+              help="Where the words are looked for: titles and bodies (any form), exact word forms, or quotations only.")
+@click.option("--quote-by", "quote_by", multiple=True, metavar="NAME", help="Only quotations by this person (implies --within quotes).")
+@click.option("--all-versions", is_flag=True, help="Every version of near-duplicate stories (default: one result per group).")
+@click.option("--group", metavar="ID", help="Only the versions of this near-duplicate group (a hit's `group`).")
+@click.option("--count", type=click.Choice(["articles", "groups"]), default="articles", show_default=True,
+              help="Facet counts: articles, or near-duplicate groups counted once.")
+@click.option("--forms", is_flag=True, help="Also show which word forms of the archive each query word matched.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same as GET /api/search).")
-def search(index_dir, query, persons, countries, date_from, date_to, sort, page, limit, facet_limit, as_json) -> None:
+def search(index_dir, query, persons, countries, date_from, date_to, sort, page, limit, facet_limit, within, quote_by, all_versions,
+           group, count, forms, as_json) -> None:
     """Search the index for QUERY.
 
     \b
@@ -340,22 +399,34 @@ def search(index_dir, query, persons, countries, date_from, date_to, sort, page,
             page=page,
             limit=limit,
             facet_limit=facet_limit,
+            within=within,
+            quote_by=list(quote_by),
+            all_versions=all_versions,
+            group=group,
+            count=count,
         )
         archive = Archive(_index_dir(index_dir))
         result = archive.search(request)
+        matched = archive.matched_forms(request.query, request.within) if forms else []
     except QueryError as exc:
         _fail(str(exc), EXIT_USAGE)
     except ArchiveIndexError as exc:
         _fail(str(exc), EXIT_INDEX)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        data = result.to_json()
+        if forms:
+            data["matched_forms"] = matched
+        click.echo(json.dumps(data, ensure_ascii=False))
         return
     _render_result(result)
+    for entry in matched:
+        click.echo(f"'{entry['term']}' matched: " + ", ".join(f"{f['form']} ({f['count']})" for f in entry["forms"]))
 
 
 def _render_result(result) -> None:
     r = result.request
-    click.echo(f"{result.total} results ({result.took_ms:.0f} ms), page {r.page}/{result.pages}")
+    groups = f", {result.groups} stories" if result.collapsed and result.groups != result.total else ""
+    click.echo(f"{result.total} results{groups} ({result.took_ms:.0f} ms), page {r.page}/{result.pages}")
     if result.notice:
         click.echo(f"note: {result.notice}")
     bold = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
@@ -364,6 +435,10 @@ def _render_result(result) -> None:
         click.echo(f"\n{n}. {hit.title or '(sans titre)'}" + (f"  — {meta}" if meta else ""))
         click.echo(f"   id: {hit.id}" + (f"  {hit.url}" if hit.url else ""))
         click.echo(f"   {hit.snippet.text(bold)}")
+        for q in hit.quotes:
+            click.echo(f"   « {q['text']} » — {q['speaker'] or '(speaker not named)'}")
+        if hit.versions:
+            click.echo(f"   {hit.versions} other version(s): --group {hit.group}")
         tags = []
         if hit.persons:
             tags.append("persons: " + ", ".join(hit.persons[:6]))
@@ -380,6 +455,77 @@ def _render_result(result) -> None:
             click.echo("Countries: " + ", ".join(f"{f['label']} [{f['value']}] ({f['count']})" for f in facets["country"]))
         if facets["year"]:
             click.echo("Years:     " + ", ".join(f"{f['value']} ({f['count']})" for f in facets["year"]))
+
+
+@main.command()
+@index_option
+@click.argument("query", required=False, default="")
+@click.option("--person", help="The person whose companions to list.")
+@click.option("--country", help="The country (code or name) whose companions to list.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the same as GET /api/cooccurrence).")
+def cooccur(index_dir, query, person, country, limit, as_json) -> None:
+    """Who and what appears with a person or country: the persons and countries most
+    often named in the same articles (among those matching QUERY, if given)."""
+    from newsarchive.search.query import QueryError, SearchRequest
+    from newsarchive.search.searcher import Archive
+
+    try:
+        data = Archive(_index_dir(index_dir)).cooccurrence(SearchRequest(query=query), person=person, country=country, limit=limit)
+    except QueryError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False))
+        return
+    label = data["with"].get("person") or data["with"].get("label")
+    click.echo(f"With {label} ({data['articles']} articles):")
+    click.echo("  persons:   " + (", ".join(f"{f['value']} ({f['count']})" for f in data["persons"]) or "-"))
+    click.echo("  countries: " + (", ".join(f"{f['label']} ({f['count']})" for f in data["countries"]) or "-"))
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most this many persons (0: all).")
+def aliases(index_dir: Path | None, as_json: bool, limit: int) -> None:
+    """List the person merges the indexer made across the archive.
+
+    \b
+    For each person: the spellings counted as one facet value, the shorter mentions
+    merged into the full name within articles ("M. Lavrov" -> "Sergueï Lavrov"), and
+    the bare surnames resolved to the archive's dominant full name. To correct them,
+    write rules in <index>/aliases.txt (the file explains its format; it is created with
+    this template if missing), then run `newsarchive reindex --entities`.
+    """
+    from newsarchive.index.aliases import FILE, TEMPLATE
+    from newsarchive.search.searcher import Archive
+
+    folder = _index_dir(index_dir)
+    _load_aliases(folder)  # a broken file is reported before anything else
+    try:
+        merges = Archive(folder).person_merges()
+    except ArchiveIndexError as exc:
+        _fail(str(exc), EXIT_INDEX)
+    alias_file = folder / FILE
+    if not alias_file.exists():
+        alias_file.write_text(TEMPLATE, "utf-8")
+    if limit:
+        merges = merges[:limit]
+    if as_json:
+        click.echo(json.dumps({"alias_file": str(alias_file), "persons": merges}, ensure_ascii=False))
+        return
+    click.echo(f"Alias file: {alias_file}")
+    for entry in merges:
+        parts = []
+        if entry["spellings"]:
+            parts.append("spellings " + ", ".join(f"{f['form']} ({f['count']})" for f in entry["spellings"]))
+        if entry["mentions"]:
+            parts.append("mentions " + ", ".join(f"{m['mention']} ({m['count']})" for m in entry["mentions"]))
+        if entry["merged"]:
+            parts.append("merged " + ", ".join(f"{m['name']} ({m['count']})" for m in entry["merged"]))
+        click.echo(f"{entry['name']} [{entry['articles']} articles] <- " + "; ".join(parts))
 
 
 # --- serve ----------------------------------------------------------------------------

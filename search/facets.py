@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsarchive.index.aliases import Aliases
 from newsarchive.index.analysis import fold
+from newsarchive.index.entities import resolve_surnames
 
 
 @dataclass
@@ -48,26 +50,76 @@ class FieldFacet:
         self.index = {v: i for i, v in enumerate(self.values)}
         self.ndocs = ndocs
 
-    def count(self, mask: np.ndarray | None) -> np.ndarray:
-        """Counts per value over the documents selected by `mask` (all documents when None)."""
-        if mask is None:
-            return self.doc_counts
+    def count(self, mask: np.ndarray | None, groups: np.ndarray | None = None) -> np.ndarray:
+        """Counts per value over the documents selected by `mask` (all documents when None).
+
+        With `groups` (a group number per document), each near-duplicate group counts once.
+        """
         if not self.values:
             return np.zeros(0, dtype=np.int64)
-        return np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
+        if groups is None:
+            if mask is None:
+                return self.doc_counts
+            return np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
+        selected = np.ones(self.docs.size, dtype=bool) if mask is None else mask[self.docs]
+        pairs = np.unique(groups[self.docs[selected]].astype(np.int64) * len(self.values) + self.vals[selected])
+        return np.bincount(pairs % len(self.values), minlength=len(self.values))
+
+    def remap(self, mapping: dict[str, str]) -> None:
+        """Merge values: every document with value K gets mapping[K] instead (once, even if it had both)."""
+        if not mapping:
+            return
+        for target in set(mapping.values()) - set(self.index):
+            self.index[target] = len(self.values)
+            self.values.append(target)
+        new_index = np.arange(len(self.values), dtype=np.int32)
+        for key, target in mapping.items():
+            if key in self.index and key != target:
+                new_index[self.index[key]] = self.index[target]
+        pairs = np.unique(self.docs.astype(np.int64) * len(self.values) + new_index[self.vals])
+        self.docs = (pairs // len(self.values)).astype(np.int32)
+        self.vals = (pairs % len(self.values)).astype(np.int32)
+        self.doc_counts = np.bincount(self.vals, minlength=len(self.values))
 
 
 class FacetCache:
     """Everything needed to count and label facets for one index generation."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, aliases: Aliases | None = None) -> None:
         reader = searcher.reader()
         self.ndocs = reader.doc_count_all()
+        self.aliases = aliases or Aliases()
         self.person = FieldFacet(reader, "person", self.ndocs)
         self.country = FieldFacet(reader, "country", self.ndocs)
         self.years = self._years(reader)
         self.person_names = self._display_names(reader)
+        self.merged_into = self._person_merges()
+        self.counts_before_merges = {v: int(c) for v, c in zip(self.person.values, self.person.doc_counts, strict=True)}
+        self.person.remap(self.merged_into)
+        for key, target in self.merged_into.items():
+            if target not in self.person_names:
+                self.person_names[target] = self.aliases.merges.get(key) or target
+        self.members: dict[str, list[str]] = defaultdict(list)
+        for key, target in self.merged_into.items():
+            self.members[target].append(key)
+        self.groups = self._groups(reader)
         self._person_words: dict[str, set[int]] | None = None
+
+    def _person_merges(self) -> dict[str, str]:
+        """Person keys counted as another: the alias file's merges, then bare surnames
+        resolved to the archive's dominant full name ("macron" -> "emmanuel macron")."""
+        merges = {key: fold(name) for key, name in self.aliases.merges.items()}
+        counts = {v: int(c) for v, c in zip(self.person.values, self.person.doc_counts, strict=True) if v not in merges}
+        merges.update(resolve_surnames(counts, forbids=self.aliases.forbids))
+        return {k: v for k, v in merges.items() if k != v}
+
+    def _groups(self, reader) -> np.ndarray:
+        """A near-duplicate group number per document; an article with no group is its own."""
+        facet = FieldFacet(reader, "dup_group", self.ndocs)
+        groups = np.arange(len(facet.values), len(facet.values) + self.ndocs, dtype=np.int64)  # own groups by default
+        groups[facet.docs] = facet.vals
+        self.group_ids = facet.values
+        return groups
 
     def _years(self, reader) -> np.ndarray:
         """Publication year per document (0 when undated), from the day_newest column."""
@@ -119,9 +171,10 @@ class FacetCache:
             mask[docnums] = True
         return mask
 
-    def top(self, facet: FieldFacet, mask: np.ndarray | None, limit: int, exclude: set[str] = frozenset()) -> list[tuple[str, int]]:
-        """The `limit` most frequent values in the selection, most frequent first."""
-        counts = facet.count(mask)
+    def top(self, facet: FieldFacet, mask: np.ndarray | None, limit: int, exclude: set[str] = frozenset(),
+            by_group: bool = False) -> list[tuple[str, int]]:
+        """The `limit` most frequent values in the selection, most frequent first (groups counted once with `by_group`)."""
+        counts = facet.count(mask, self.groups if by_group else None)
         if counts.size == 0 or limit <= 0:
             return []
         nonzero = np.flatnonzero(counts)
@@ -133,14 +186,42 @@ class FacetCache:
         result = [(facet.values[i], int(counts[i])) for i in ordered if facet.values[i] not in exclude]
         return result[:limit]
 
-    def year_counts(self, mask: np.ndarray | None) -> list[tuple[int, int]]:
+    def year_counts(self, mask: np.ndarray | None, by_group: bool = False) -> list[tuple[int, int]]:
         """(year, count) for the selection, oldest first; undated articles are left out."""
+        if by_group:
+            docs = np.arange(self.ndocs) if mask is None else np.flatnonzero(mask)
+            pairs = np.unique(np.stack([self.groups[docs], self.years[docs]]), axis=1)
+            years = pairs[1]
+            years = years[years > 0]
+            values, counts = np.unique(years, return_counts=True)
+            return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
         years = self.years if mask is None else self.years[mask]
         years = years[years > 0]
         if years.size == 0:
             return []
         values, counts = np.unique(years, return_counts=True)
         return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
+
+    def word_forms(self, reader, analyzer):
+        """A function: analysed term -> [(word form as written, articles)] from the exact-form field (built once)."""
+        if getattr(self, "_forms_by_prefix", None) is None:
+            by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
+            if "exact" in reader.indexed_field_names():
+                for term, info in reader.iter_field("exact"):
+                    form = term.decode("utf-8") if isinstance(term, bytes) else term
+                    if form.isalpha():
+                        by_prefix[fold(form)[:3]].append((form, info.doc_frequency()))
+            self._forms_by_prefix = dict(by_prefix)
+            self._forms_of: dict[str, list[tuple[str, int]]] = {}
+
+        def forms(stem: str) -> list[tuple[str, int]]:
+            if stem not in self._forms_of:
+                # Stems keep their first letters: only forms starting like the stem can analyse to it.
+                candidates = self._forms_by_prefix.get(stem[:3], [])
+                self._forms_of[stem] = [(f, n) for f, n in candidates if [t.text for t in analyzer(f)] == [stem]]
+            return self._forms_of[stem]
+
+        return forms
 
     def month_counts(self, mask: np.ndarray | None) -> list[tuple[str, int]]:
         """("YYYY-MM", count) for the selection, oldest first, months without articles included."""
@@ -160,8 +241,10 @@ class FacetCache:
         key = fold(text)
         if not key:
             return []
+        key = self.merged_into.get(key, key)
         if key in self.person.index:
-            return [key]
+            # The articles that name only a merged form ("Macron") are indexed under it.
+            return [key, *self.members.get(key, [])]
         if self._person_words is None:
             words: dict[str, set[int]] = defaultdict(set)
             for i, value in enumerate(self.person.values):
@@ -179,6 +262,8 @@ class FacetCache:
         key = fold(prefix)
         matches = []
         for i, value in enumerate(self.person.values):
+            if self.person.doc_counts[i] == 0:
+                continue  # merged into another value
             if not key or value.startswith(key) or any(w.startswith(key) for w in value.split()):
                 matches.append(i)
         matches.sort(key=lambda i: -int(self.person.doc_counts[i]))

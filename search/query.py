@@ -20,6 +20,10 @@ MAX_PAGE = 1000
 MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 2
 SORTS = ("relevance", "newest", "oldest")
+WITHIN = ("text", "exact", "quotes")
+COUNTS = ("articles", "groups")
+# The fields each "within" searches, with their weights.
+WITHIN_FIELDS = {"text": {"title": 2.0, "body": 1.0}, "exact": {"exact": 1.0}, "quotes": {"quote": 1.0}}
 
 # A query of more plain words than this, without operators, fields, quotes or wildcards,
 # is free text (a pasted sentence, a headline): requiring every word would find nothing.
@@ -65,6 +69,13 @@ class SearchRequest:
     page: int = 1
     limit: int = 10
     facet_limit: int = 10
+    # Where the words are looked for: "text" (titles and bodies, stemmed and folded),
+    # "exact" (word forms as written) or "quotes" (inside quotations only).
+    within: str = "text"
+    quote_by: list[str] = field(default_factory=list)  # quotations by these persons (implies within="quotes")
+    all_versions: bool = False  # every near-duplicate version, instead of one result per group
+    group: str | None = None  # only the versions of this near-duplicate group
+    count: str = "articles"  # facet counts: "articles", or "groups" (each near-duplicate group once)
 
     def validate(self) -> SearchRequest:
         """Check every parameter; raise QueryError with a helpful message when one is wrong."""
@@ -90,6 +101,17 @@ class SearchRequest:
                 raise QueryError("a person filter is too long (at most 200 characters)")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError(f"the start date {self.date_from} is after the end date {self.date_to}")
+        self.quote_by = [_clean_text(p) for p in self.quote_by if p and _clean_text(p)]
+        if len(self.quote_by) > MAX_FILTER_VALUES or any(len(p) > 200 for p in self.quote_by):
+            raise QueryError(f"too many or too long speaker filters (at most {MAX_FILTER_VALUES} of 200 characters)")
+        if self.quote_by:
+            self.within = "quotes"
+        if self.within not in WITHIN:
+            raise QueryError(f"unknown 'within' {self.within!r}: use one of {', '.join(WITHIN)}")
+        if self.count not in COUNTS:
+            raise QueryError(f"unknown count {self.count!r}: use articles or groups")
+        if self.group is not None and not re.fullmatch(r"[uc][0-9a-f]{19}", self.group):
+            raise QueryError(f"{self.group[:40]!r} is not a group id")
         return self
 
     def country_codes(self) -> list[str]:
@@ -132,9 +154,10 @@ def parse_date_bound(text: str | None, end: bool = False) -> dt.date | None:
         raise QueryError(f"{text!r} is not a real date") from None
 
 
-def make_parser(schema) -> qparser.QueryParser:
-    """The query parser: words AND-ed in title and body, "phrases", AND/OR/NOT (and ET/OU/SAUF), fields."""
-    parser = qparser.MultifieldParser(["title", "body"], schema, fieldboosts={"title": 2.0, "body": 1.0}, group=qparser.AndGroup)
+def make_parser(schema, within: str = "text") -> qparser.QueryParser:
+    """The query parser: words AND-ed in title and body (or the `within` fields), "phrases", AND/OR/NOT (and ET/OU/SAUF), fields."""
+    boosts = {name: weight for name, weight in WITHIN_FIELDS[within].items() if name in schema}
+    parser = qparser.MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=qparser.AndGroup)
     parser.add_plugin(DateParserPlugin(free=False))
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     parser.replace_plugin(
@@ -294,6 +317,11 @@ def request_from_args(args) -> SearchRequest:
         page=number("page", 1),
         limit=number("limit", 10),
         facet_limit=number("facet_limit", 10),
+        within=get("within", "text") or "text",
+        quote_by=get_all("quote_by"),
+        all_versions=(get("versions") or "") == "all",
+        group=get("group") or None,
+        count=get("count", "articles") or "articles",
     ).validate()
 
 

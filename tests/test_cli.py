@@ -170,7 +170,7 @@ def test_search_json_shape(runner, mini_index):
     assert data["total"] == 2
     assert data["page"] == 1
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "date", "source", "url", "snippet", "persons", "countries"}
+    assert set(hit) == {"id", "title", "date", "source", "url", "snippet", "persons", "countries", "group", "versions"}
     assert "<mark>Lavrov</mark>" in hit["snippet"]
     assert set(data["facets"]) == {"person", "country", "year"}
     assert {"value": "Sergueï Lavrov", "count": 2} in data["facets"]["person"]

@@ -13,7 +13,7 @@ from newsarchive.index.analysis import FrenchAnalyzer, analyze
 from newsarchive.index.article import Article
 from newsarchive.index.pipeline import CHUNK, IN_FLIGHT, Pipeline, plan, process, records
 from newsarchive.index.schema import build_schema, schema_stemmer
-from newsarchive.index.writer import PREPARED, ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
+from newsarchive.index.writer import ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
 
 from .conftest import DATA
 
@@ -50,7 +50,7 @@ def test_documents_prepared_in_workers_index_like_documents_built_by_the_writer(
     parallel = tmp_path / "parallel"
     with Pipeline(2, with_entities=False, schema=build_schema()) as pipeline, ArchiveWriter(parallel) as writer:
         prepared = list(pipeline.prepare([Article.from_json(a.to_json()) for a in mini_articles_extracted]))
-        assert all(getattr(a, PREPARED, None) for a in prepared)
+        assert all(a.prepared for a in prepared)
         writer.add_many(prepared)
     assert postings_of(serial) == postings_of(parallel)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from newsarchive.index.analysis import fold
@@ -21,7 +22,8 @@ bp = Blueprint("newsarchive", __name__)
 _archive_lock = threading.Lock()
 
 # The URL parameters that define a page state; links carry these and nothing else.
-STATE_PARAMS = ("q", "person", "country", "from", "to", "sort", "page", "limit", "lang", "pf", "cf")
+STATE_PARAMS = ("q", "person", "country", "from", "to", "sort", "page", "limit", "lang", "pf", "cf", "within", "quote_by", "versions",
+                "group", "count")
 FACETS_SHOWN = 10  # values visible per facet; the rest are behind "show more"
 FACETS_LOADED = 60  # values sent with the page (a filter box searches further)
 
@@ -110,6 +112,7 @@ def template_helpers():
         "safe_href": safe_href,
         "country_label": country_label,
         "highlight_title": highlight_title,
+        "q_html": lambda q: Markup(q["html"]) if q.get("html") else q["text"],
         "lang": g.get("lang", "fr"),
         "t": g.get("t") or Translator("fr"),
     }
@@ -184,6 +187,8 @@ def search_page():
         req=req,
         result=result,
         error=None,
+        companions=_companions(result),
+        forms=archive.matched_forms(req.query, req.within) if req.query and result.total else [],
         persons=_facet_values(result, "person", pf)[:FACETS_LOADED],
         countries=_facet_values(result, "country", cf)[:FACETS_LOADED],
         shown=FACETS_SHOWN,
@@ -193,6 +198,20 @@ def search_page():
         suggestion=suggestion,
         pages=_page_numbers(req.page, result.pages),
     )
+
+
+def _companions(result: SearchResult) -> dict | None:
+    """With one person or one country chosen, who and what appears most often with it (the facets, minus itself)."""
+    chosen_persons = result.filters.get("persons", [])
+    chosen_countries = result.filters.get("countries", [])
+    if len(chosen_persons) + len(chosen_countries) != 1 or not result.total:
+        return None
+    label = chosen_persons[0] if chosen_persons else chosen_countries[0]["name"]
+    return {
+        "label": label,
+        "persons": [f for f in result.facets["person"] if f["value"] not in chosen_persons][:8],
+        "countries": [f for f in result.facets["country"] if f["value"] not in {c["code"] for c in chosen_countries}][:6],
+    }
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
@@ -282,6 +301,33 @@ def api_article(article_id: str):
     data = article.to_json()
     data["similar"] = archive.similar(article_id)
     return jsonify(data)
+
+
+@bp.get("/api/cooccurrence")
+def api_cooccurrence():
+    """Persons and countries most often in the same articles as `person` (or `country`), among the search's results."""
+    try:
+        req = request_from_args(request.args)
+        data = get_archive().cooccurrence(req, person=request.args.get("with_person"), country=request.args.get("with_country"),
+                                          limit=min(max(int(request.args.get("with_limit", "10") or 10), 1), 100))
+    except ValueError as exc:  # QueryError is a ValueError; so is a bad number
+        return _api_error(str(exc), 400)
+    except IndexUnavailableError as exc:
+        return _api_error(str(exc), 503)
+    return jsonify(data)
+
+
+@bp.get("/api/forms")
+def api_forms():
+    """Which word forms of the archive each word of `q` matched (stemming and accent folding at work)."""
+    try:
+        req = request_from_args(request.args)
+        forms = get_archive().matched_forms(req.query, req.within)
+    except QueryError as exc:
+        return _api_error(str(exc), 400)
+    except IndexUnavailableError as exc:
+        return _api_error(str(exc), 503)
+    return jsonify({"query": req.query, "matched_forms": forms})
 
 
 @bp.get("/api/facets/person")
