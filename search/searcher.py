@@ -484,12 +484,15 @@ class Archive:
         if not stems:
             return []
         searcher = self.searcher()
-        forms = self.facet_cache(searcher).word_forms(searcher.reader(), self.schema["body"].analyzer)
+        analyzer = self.schema["body"].analyzer
+        forms = self.facet_cache(searcher).word_forms(searcher.reader(), analyzer)
+        # Show each analysed term as the user typed it ("russes", not the stem "russ").
+        typed = {t.text: query_text[t.startchar:t.endchar] for t in analyzer(query_text, chars=True)}
         found = []
         for stem in stems:
             matches = sorted(forms(stem), key=lambda fc: (-fc[1], fc[0]))[:limit]
             if matches:
-                found.append({"term": stem, "forms": [{"form": f, "count": c} for f, c in matches]})
+                found.append({"term": typed.get(stem, stem), "stem": stem, "forms": [{"form": f, "count": c} for f, c in matches]})
         return found
 
     def person_merges(self) -> list[dict[str, Any]]:

@@ -203,3 +203,18 @@ def test_english_interface_and_empty_state(server, page):
     page.wait_for_url(re.compile(r"q=coop%C3%A9ration"))
     assert count(page) > 0
     page.screenshot(path=str(SHOTS / "08-english.png"), full_page=False)
+
+
+def test_quotations_tab_and_speaker_link(server, page):
+    page.goto(server + "/?q=Russie")
+    page.locator("nav.tabs a", has_text="Citations").click()
+    page.wait_for_url(re.compile(r"within=quotes"))
+    assert page.locator("li.hit blockquote").count() > 0
+    speaker = page.locator("li.hit .speaker a").first
+    name = speaker.inner_text()
+    speaker.click()
+    page.wait_for_url(re.compile(r"quote_by="))
+    assert page.locator("ul.chips a.chip.quote", has_text=name).count() == 1
+    for who in page.locator("li.hit .speaker").all_inner_texts():
+        assert name in who
+    page.screenshot(path=str(SHOTS / "09-quotes.png"), full_page=True)
