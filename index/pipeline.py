@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import multiprocessing as mp
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ MACHINE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EN
 
 CHUNK = 16  # records per task: big enough for spaCy batching, small enough for progress
 IN_FLIGHT = 4  # chunks queued per worker: keeps workers busy while bounding memory
+EXIT_WAIT = 60.0  # seconds a pipeline left early waits for the chunks its workers hold
 
 
 @dataclass
@@ -164,6 +166,7 @@ class Pipeline:
         self.schema = schema  # given: workers also build each article's Whoosh document for this schema
         self.aliases = aliases  # the index's alias file, applied to the persons found
         self._pool = None
+        self._pending: deque = deque()  # chunks handed to the workers, results not yet read
 
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
@@ -174,10 +177,23 @@ class Pipeline:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # Pool.terminate() can deadlock while its task thread is blocked writing a chunk
+        # to workers it is killing (a CPython Pool hazard), so the pool is closed instead:
+        # the few chunks already handed out (bounded by IN_FLIGHT) finish, then the
+        # workers exit. A worker that hangs past the deadline is killed.
+        pool.close()
+        deadline = time.monotonic() + EXIT_WAIT
+        for result in self._pending:
+            result.wait(max(0.0, deadline - time.monotonic()))
+        self._pending.clear()
+        if time.monotonic() < deadline:
+            pool.join()
+        else:
+            for process in pool._pool:  # no public way to reach the workers
+                process.kill()
 
     def run(self, items: Iterable[RawRecord | Failure]) -> Iterator[Article | Failure]:
         """Extract (and annotate) records, in input order."""
@@ -204,7 +220,7 @@ class Pipeline:
             return
         # At most a few chunks per worker in flight: Pool.imap would read the whole input
         # ahead and pile results up in memory whenever the writer is the slower side.
-        pending: deque = deque()
+        pending = self._pending
         for chunk in chunks:
             pending.append(self._pool.apply_async(task, (chunk,)))
             if len(pending) >= IN_FLIGHT * self.workers:
