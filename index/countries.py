@@ -19,8 +19,8 @@ from functools import lru_cache
 from importlib import resources
 
 from babel import Locale
-from unidecode import unidecode
 
+from .analysis import to_ascii
 from .article import Country
 
 # CLDR territory codes that are not countries (continents, unions, pseudo-locales,
@@ -58,7 +58,7 @@ _LEAD_WORDS = {
 
 
 def _fold(text: str) -> str:
-    return unidecode(text.replace("’", "'")).lower()
+    return to_ascii(text.replace("’", "'")).lower()
 
 
 def _key(text: str) -> tuple[str, ...]:

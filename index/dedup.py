@@ -35,11 +35,21 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode("utf-8") for i in range(max(0, len(words) - size + 1))}
 
 
+_permutations = None  # datasketch draws them anew for every MinHash; they depend only on the seed
+
+
+def _minhash(values: np.ndarray | None = None) -> MinHash:
+    global _permutations
+    if _permutations is None:
+        _permutations = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, permutations=_permutations, scheme=SCHEME)
+
+
 def signature(text: str) -> MinHash | None:
     """The MinHash of a text, or None when it is too short to compare."""
     if len(text.split()) < MIN_WORDS:
         return None
-    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    m = _minhash()
     m.update_batch(list(shingles(text)))
     return m
 
@@ -70,7 +80,7 @@ class DuplicateGroups:
         """
         if article_id in self.groups:
             self.remove(article_id)
-        m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME) if values is not None else signature(text)
+        m = _minhash(values) if values is not None else signature(text)
         if m is None:
             self.groups[article_id] = article_id
             return article_id

@@ -38,9 +38,12 @@ class OriginalStore:
         target = self.path(key)
         if target.exists():
             return key
-        target.parent.mkdir(parents=True, exist_ok=True)
         # Write beside, then rename: a crash never leaves a truncated original behind.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        except FileNotFoundError:  # the first original in this folder (a mkdir every time costs more)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", compresslevel=6, mtime=0) as gz:
                 gz.write(raw)

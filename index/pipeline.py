@@ -30,7 +30,10 @@ from .readers import count_records, discover, read
 MACHINE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
 
 CHUNK = 16  # records per task: big enough for spaCy batching, small enough for progress
-IN_FLIGHT = 4  # chunks queued per worker: keeps workers busy while bounding memory
+IN_FLIGHT = 4  # chunks queued per worker at first: keeps workers busy while bounding memory
+AHEAD_SECONDS = 4.0  # work queued per worker once chunk times are known: covers a commit's pause
+MAX_IN_FLIGHT = 48  # chunks per worker, whatever the chunks cost (memory)
+WORKER_NICENESS = 5
 EXIT_WAIT = 60.0  # seconds a pipeline left early waits for the chunks its workers hold
 
 
@@ -69,6 +72,9 @@ _schema = None  # the index's schema, when workers prepare Whoosh documents
 
 def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
     global _extractor, _with_entities, _schema
+    # The writer in the parent is the one serial stage, and searches may be served from this
+    # machine meanwhile: both get the CPU before the workers, which take what is left.
+    os.nice(WORKER_NICENESS)
     _with_entities = with_entities
     _schema = schema
     detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
@@ -147,6 +153,26 @@ def _prepare_chunk(chunk: list[Article]) -> list[Article | Failure]:
     return results
 
 
+def _timed(task, chunk: list) -> tuple[float, list]:
+    started = time.perf_counter()
+    results = task(chunk)
+    return time.perf_counter() - started, results
+
+
+def window(workers: int, seconds_per_chunk: float | None) -> int:
+    """How many chunks may be queued to `workers` workers, given what a chunk takes.
+
+    The writer pauses the reading of results while it commits a batch (seconds); a fixed
+    window of a few chunks then leaves workers idle when chunks are cheap (no entities).
+    Sizing it by time keeps them busy through the pause, and keeps the work to finish
+    on an early exit (the same few seconds) and the results held in memory bounded.
+    """
+    if not seconds_per_chunk:
+        return IN_FLIGHT * workers
+    ahead = int(AHEAD_SECONDS / seconds_per_chunk)
+    return workers * max(IN_FLIGHT, min(MAX_IN_FLIGHT, ahead))
+
+
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
     while chunk := list(islice(items, size)):
         yield chunk
@@ -218,15 +244,18 @@ class Pipeline:
             for chunk in chunks:
                 yield from task(chunk)
             return
-        # At most a few chunks per worker in flight: Pool.imap would read the whole input
-        # ahead and pile results up in memory whenever the writer is the slower side.
+        # A bounded number of chunks in flight (see window()): Pool.imap would read the whole
+        # input ahead and pile results up in memory whenever the writer is the slower side.
         pending = self._pending
+        seconds = None  # running mean of a chunk's time in a worker
         for chunk in chunks:
-            pending.append(self._pool.apply_async(task, (chunk,)))
-            if len(pending) >= IN_FLIGHT * self.workers:
-                yield from pending.popleft().get()
+            pending.append(self._pool.apply_async(_timed, (task, chunk)))
+            while len(pending) >= window(self.workers, seconds):
+                took, results = pending.popleft().get()
+                seconds = took if seconds is None else 0.8 * seconds + 0.2 * took
+                yield from results
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().get()[1]
 
 
 def process(items: Iterable[RawRecord | Failure], *, workers: int = 1, with_entities: bool = True) -> Iterator[Article | Failure]:

@@ -23,6 +23,7 @@ from newsarchive.index.analysis import (
     french_stop_words,
     light_french_stem,
     stemmer_of,
+    to_ascii,
 )
 
 
@@ -246,6 +247,19 @@ def test_exact_form_analyzer_keeps_accents_and_stop_words():
 
 def test_exact_form_analyzer_splits_compounds_like_the_french_chain():
     assert [t.text for t in ExactFormAnalyzer()("ÉTATS-UNIS")] == ["états", "unis"]
+
+
+@given(st.text())
+@settings(max_examples=300)
+def test_to_ascii_spells_like_unidecode_character_by_character(text):
+    from unidecode import unidecode
+
+    assert to_ascii(text) == unidecode(text)
+
+
+def test_to_ascii_on_french_text():
+    assert to_ascii("L’œuvre de Sergueï à Montréal, « déjà » vue…") == "L'oeuvre de Serguei a Montreal, << deja >> vue..."
+    assert to_ascii("plain ascii") == "plain ascii"
 
 
 def test_fold():

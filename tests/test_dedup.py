@@ -56,3 +56,13 @@ def test_reassigning_an_updated_article_moves_it(tmp_path):
     groups.assign("b", STORY)
     assert groups.assign("b", OTHER) == "b"
     assert groups.assign("c", STORY) == "a"
+
+
+def test_signatures_do_not_depend_on_how_many_were_made_before():
+    from datasketch import MinHash
+
+    text = " ".join(f"mot{i} de la dépêche" for i in range(60))
+    fresh = MinHash(num_perm=128, seed=1, scheme="affine32")
+    fresh.update_batch(list(shingles(text)))
+    signature("un autre texte " * 50)  # the shared permutations must not carry state over
+    assert (signature(text).hashvalues == fresh.hashvalues).all()

@@ -11,7 +11,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from newsarchive.index.analysis import FrenchAnalyzer, analyze
 from newsarchive.index.article import Article
-from newsarchive.index.pipeline import CHUNK, IN_FLIGHT, Pipeline, plan, process, records
+from newsarchive.index.pipeline import AHEAD_SECONDS, CHUNK, IN_FLIGHT, MAX_IN_FLIGHT, Pipeline, plan, process, records, window
 from newsarchive.index.schema import build_schema, schema_stemmer
 from newsarchive.index.writer import ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
 
@@ -110,6 +110,16 @@ def test_pipeline_reads_only_a_few_chunks_ahead_of_the_writer(mini_articles_extr
         next(results)
         consumed = next(taken)
     assert consumed <= (IN_FLIGHT * 2 + 1) * CHUNK + 1
+
+
+def test_cheap_chunks_are_queued_deeper_so_workers_keep_busy_while_the_writer_commits():
+    assert window(2, None) == 2 * IN_FLIGHT  # nothing measured yet: the safe few
+    slow = window(2, 1.0)  # entity recognition: about a second a chunk
+    cheap = window(2, 0.08)  # extraction only
+    assert slow == 2 * IN_FLIGHT
+    assert cheap > 4 * slow
+    assert cheap / 2 * 0.08 <= AHEAD_SECONDS  # what an early exit waits for stays bounded
+    assert window(2, 1e-6) == 2 * MAX_IN_FLIGHT  # and so does memory
 
 
 def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini_articles_extracted):
