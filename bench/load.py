@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_search import QUERIES, percentile  # the bench's query list, shared
 
 ROOT = Path(__file__).resolve().parents[1]
+SLOWEST = 5  # requests listed by name, to tell a slow query from a stalled server
 
 
 def free_port() -> int:
@@ -93,6 +94,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.urls, self.counter, self.total = port, urls, counter, total
         self.latencies: list[float] = []
+        self.slowest: list[tuple[float, float, str]] = []  # (ms, seconds into the run, url)
         self.statuses: collections.Counter = collections.Counter()
 
     def run(self) -> None:
@@ -110,12 +112,14 @@ class Client(threading.Thread):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 continue
-            self.latencies.append((time.perf_counter() - started) * 1000)
+            ms = (time.perf_counter() - started) * 1000
+            self.latencies.append(ms)
+            self.slowest = sorted([*self.slowest, (ms, started, url)], reverse=True)[:SLOWEST]
         conn.close()
 
 
-def fire(port: int, urls: list[str], requests: int, clients: int) -> tuple[float, list[float], collections.Counter]:
-    """`requests` requests from `clients` threads; (seconds, latencies in ms, status counts)."""
+def fire(port: int, urls: list[str], requests: int, clients: int) -> tuple[float, list[float], collections.Counter, list]:
+    """`requests` requests from `clients` threads; (seconds, latencies in ms, status counts, slowest requests)."""
     import itertools
 
     counter = itertools.count()
@@ -128,7 +132,8 @@ def fire(port: int, urls: list[str], requests: int, clients: int) -> tuple[float
     elapsed = time.perf_counter() - started
     latencies = [ms for t in threads for ms in t.latencies]
     statuses = sum((t.statuses for t in threads), collections.Counter())
-    return elapsed, latencies, statuses
+    slowest = sorted(((ms, at - started, url) for t in threads for ms, at, url in t.slowest), reverse=True)[:SLOWEST]
+    return elapsed, latencies, statuses, slowest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_until_up(port, server)
         fire(port, urls, len(urls) * args.processes, args.clients)  # warm-up: every process opens the index and its caches
-        elapsed, latencies, statuses = fire(port, urls, args.requests, args.clients)
+        elapsed, latencies, statuses, slowest = fire(port, urls, args.requests, args.clients)
     finally:
         stop_server(server)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
@@ -156,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(urls)} distinct queries; load average {os.getloadavg()[0]:.1f}")
     print(f"  throughput {throughput:.1f} requests/s;  latency p50 {percentile(latencies, 50):.1f} ms  p95 {percentile(latencies, 95):.1f} ms  "
           f"max {max(latencies, default=0):.1f} ms")
+    for ms, at, url in slowest:
+        print(f"  slow: {ms:.0f} ms at {at:.1f} s  {url[:120]}")
     print("  statuses: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str)))
     print(f"load_requests={args.requests} load_rps={throughput:.1f} load_p50_ms={percentile(latencies, 50):.1f} "
           f"load_p95_ms={percentile(latencies, 95):.1f} load_5xx={server_errors} load_errors={failures}")

@@ -60,6 +60,8 @@ NAME_PARTICLES = {
 _ELIDED = re.compile(r"^(?:[ldjmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 # A particle joined to a capitalised name by a hyphen: "al-Assad", "el-Sissi", "ben-Ali".
 _PARTICLE_PREFIX = re.compile(r"^(?:al|el|ben|bin|ibn|abu|ould|ag)-[A-ZÀ-Ý]")
+_DASH_BREAK = re.compile(r"\s[-–—]\s*|\s*[-–—]\s")
+_DASH_OPENS = re.compile(r"\s[-–—](?=\w)")
 _BAD_CHARS = re.compile(r"[\d@#/\\|<>{}\[\]=+*_]")
 
 
@@ -74,6 +76,13 @@ def clean_person(span: str) -> str | None:
     """A person's name as written, without titles or elided articles; None if it is not a name."""
     if "\n" in span.strip():
         return None  # a span across lines joins a caption credit to the next line
+    if _DASH_BREAK.search(span):
+        # A dash with a space on one side at least is a break, not a hyphen. Glued to the
+        # next word it opens what follows ("- Tous de Gaulle -Emmanuel Macron n'est pas"):
+        # the name is after it; between spaces, a credit or an outlet follows the name.
+        attached = _DASH_OPENS.split(span)
+        parts = attached[-1:] if len(attached) > 1 else _DASH_BREAK.split(span)
+        return next(filter(None, map(clean_person, parts)), None)
     text = " ".join(span.replace("’", "'").split()).strip(" ,;:.!?«»\"'()[]-–—")
     text = re.sub(r"'s$", "", text)  # English possessive in captions
     words = text.split()

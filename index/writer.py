@@ -24,7 +24,18 @@ from .dedup import DuplicateGroups
 from .durable import ArchiveIndex
 from .metadata import content_hash
 from .originals import OriginalStore
-from .schema import SCHEMA_VERSION, TEXT_FIELDS, UNDATED_LAST, VALUE_SEPARATOR, FrenchTextField, analysis_key, build_schema, pack_article
+from .schema import (
+    FACET_COLUMN,
+    SCHEMA_VERSION,
+    TEXT_FIELDS,
+    UNDATED_LAST,
+    VALUE_SEPARATOR,
+    FrenchTextField,
+    analysis_key,
+    build_schema,
+    facet_terms,
+    pack_article,
+)
 
 INDEX_NAME = "MAIN"
 BATCH_SIZE = 2000  # articles per commit: a crash loses at most this many; larger batches write faster
@@ -457,6 +468,8 @@ class ArchiveWriter:
         doc = {**doc, "dup_group": self.groups.assign(article.id, article.text, article.signature)}
         # An index made by an older version lacks the newer fields: leave them out.
         doc = {k: v for k, v in doc.items() if k in self._fieldnames}
+        if FACET_COLUMN in self._fieldnames:
+            doc[FACET_COLUMN] = facet_terms(self._ix.schema, doc)
         if state == "added":
             self._writer.add_document(**doc)
         else:

@@ -18,6 +18,60 @@ import numpy as np
 from newsarchive.index.aliases import Aliases
 from newsarchive.index.analysis import fold
 from newsarchive.index.entities import resolve_surnames
+from newsarchive.index.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+
+
+@dataclass
+class LeafField:
+    """One facet field of one segment: its values and aligned (document in the segment, value number) arrays."""
+
+    values: list[str]
+    docs: np.ndarray
+    vals: np.ndarray
+
+
+def leaf_key(leaf) -> tuple:
+    """What identifies a segment's facet pairs: the segment, and its deletions (they only grow)."""
+    segment = leaf.segment()
+    return segment.segid, segment.deleted_count()
+
+
+def load_leaf(leaf) -> dict[str, LeafField]:
+    """The facet fields of one segment, from its facet column, or its postings if it has none (older indexes)."""
+    if FACET_COLUMN in leaf.schema and leaf.has_column(FACET_COLUMN):
+        return _from_column(leaf)
+    return {name: _from_postings(leaf, name) for name in FACET_FIELDS}
+
+
+def _from_column(leaf) -> dict[str, LeafField]:
+    column = leaf.column_reader(FACET_COLUMN)
+    indexes: list[dict[str, int]] = [{} for _ in FACET_FIELDS]
+    docs: list[list[int]] = [[] for _ in FACET_FIELDS]
+    vals: list[list[int]] = [[] for _ in FACET_FIELDS]
+    for docnum in leaf.all_doc_ids():  # live documents only
+        for i, terms in enumerate(read_facet_terms(column[docnum])):
+            index = indexes[i]
+            for term in terms:
+                docs[i].append(docnum)
+                vals[i].append(index.setdefault(term, len(index)))
+    return {name: LeafField(list(indexes[i]), np.array(docs[i], dtype=np.int32), np.array(vals[i], dtype=np.int32))
+            for i, name in enumerate(FACET_FIELDS)}
+
+
+def _from_postings(leaf, fieldname: str) -> LeafField:
+    values: list[str] = []
+    docs: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    if fieldname in leaf.indexed_field_names():
+        for term in leaf.lexicon(fieldname):
+            ids = np.fromiter(leaf.postings(fieldname, term).all_ids(), dtype=np.int32)
+            if ids.size == 0:
+                continue  # every document with this value was deleted
+            docs.append(ids)
+            vals.append(np.full(ids.size, len(values), dtype=np.int32))
+            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return LeafField(values, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                     np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32))
 
 
 @dataclass
@@ -32,23 +86,27 @@ class FacetValue:
 class FieldFacet:
     """The (document, value) pairs of one multi-valued field."""
 
-    def __init__(self, reader, fieldname: str, ndocs: int) -> None:
-        self.values: list[str] = []
-        docs: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        if fieldname in reader.indexed_field_names():
-            for term in reader.lexicon(fieldname):
-                ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int32)
-                if ids.size == 0:
-                    continue  # every document with this value was deleted
-                docs.append(ids)
-                vals.append(np.full(ids.size, len(self.values), dtype=np.int32))
-                self.values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-        self.docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
-        self.vals = np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32)
+    def __init__(self, values: list[str], docs: np.ndarray, vals: np.ndarray, ndocs: int) -> None:
+        self.values = values
+        self.docs = docs
+        self.vals = vals
         self.doc_counts = np.bincount(self.vals, minlength=len(self.values)) if self.values else np.zeros(0, dtype=np.int64)
         self.index = {v: i for i, v in enumerate(self.values)}
         self.ndocs = ndocs
+
+    @classmethod
+    def combine(cls, parts: list[tuple[LeafField, int]], ndocs: int) -> FieldFacet:
+        """One field's pairs over the whole index from its segments' (segment pairs, first document number)."""
+        index: dict[str, int] = {}
+        docs, vals = [], []
+        for leaf, offset in parts:
+            if not leaf.values:
+                continue
+            global_ids = np.fromiter((index.setdefault(v, len(index)) for v in leaf.values), dtype=np.int32, count=len(leaf.values))
+            docs.append(leaf.docs + offset)
+            vals.append(global_ids[leaf.vals])
+        return cls(list(index), np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                   np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32), ndocs)
 
     def count(self, mask: np.ndarray | None, groups: np.ndarray | None = None) -> np.ndarray:
         """Counts per value over the documents selected by `mask` (all documents when None).
@@ -85,14 +143,17 @@ class FieldFacet:
 class FacetCache:
     """Everything needed to count and label facets for one index generation."""
 
-    def __init__(self, searcher, aliases: Aliases | None = None) -> None:
+    def __init__(self, searcher, aliases: Aliases | None = None, leaves: dict | None = None) -> None:
+        """`leaves`, kept by the caller between index generations, holds each segment's pairs:
+        after a commit only the new segments are read."""
         reader = searcher.reader()
         self.ndocs = reader.doc_count_all()
         self.aliases = aliases or Aliases()
-        self.person = FieldFacet(reader, "person", self.ndocs)
-        self.country = FieldFacet(reader, "country", self.ndocs)
+        fields = self._load(reader, leaves if leaves is not None else {})
+        self.person = fields["person"]
+        self.country = fields["country"]
         self.years = self._years(reader)
-        self.person_names = self._display_names(reader)
+        self.person_names = self._display_names(fields["person_form"])
         self.merged_into = self._person_merges()
         self.counts_before_merges = {v: int(c) for v, c in zip(self.person.values, self.person.doc_counts, strict=True)}
         self.person.remap(self.merged_into)
@@ -102,7 +163,7 @@ class FacetCache:
         self.members: dict[str, list[str]] = defaultdict(list)
         for key, target in self.merged_into.items():
             self.members[target].append(key)
-        self.groups = self._groups(reader)
+        self.groups = self._groups(fields["dup_group"])
         self._person_words: dict[str, set[int]] | None = None
 
     def _person_merges(self) -> dict[str, str]:
@@ -113,9 +174,20 @@ class FacetCache:
         merges.update(resolve_surnames(counts, forbids=self.aliases.forbids))
         return {k: v for k, v in merges.items() if k != v}
 
-    def _groups(self, reader) -> np.ndarray:
+    def _load(self, reader, leaves: dict) -> dict[str, FieldFacet]:
+        """Every facet field over the index, from the segments' pairs (`leaves` caches them by segment)."""
+        segments = reader.leaf_readers() if self.ndocs else []
+        loaded = {}
+        for leaf, _ in segments:
+            key = leaf_key(leaf)
+            loaded[key] = leaves[key] if key in leaves else load_leaf(leaf)
+        leaves.clear()
+        leaves.update(loaded)  # segments merged away or with new deletions are forgotten
+        return {name: FieldFacet.combine([(loaded[leaf_key(leaf)][name], offset) for leaf, offset in segments], self.ndocs)
+                for name in FACET_FIELDS}
+
+    def _groups(self, facet: FieldFacet) -> np.ndarray:
         """A near-duplicate group number per document; an article with no group is its own."""
-        facet = FieldFacet(reader, "dup_group", self.ndocs)
         groups = np.arange(len(facet.values), len(facet.values) + self.ndocs, dtype=np.int64)  # own groups by default
         groups[facet.docs] = facet.vals
         self.group_ids = facet.values
@@ -145,19 +217,16 @@ class FacetCache:
             return None
         return dt.date.fromordinal(int(dated.min())), dt.date.fromordinal(int(dated.max()))
 
-    def _display_names(self, reader) -> dict[str, str]:
+    def _display_names(self, forms: FieldFacet) -> dict[str, str]:
         # The facet value shown for a person is the archive's most frequent written form
         # of their folded key ("Sergueï Lavrov" over "SERGUEÏ LAVROV").
-        best: dict[str, tuple[int, str]] = {}
-        if "person_form" in reader.indexed_field_names():
-            for term, info in reader.iter_field("person_form"):
-                form = term.decode("utf-8") if isinstance(term, bytes) else term
-                key = fold(form)
-                freq = info.doc_frequency()
-                # Ties prefer the form with accents (more information) then the longest.
-                rank = (freq, sum(not ch.isascii() for ch in form), len(form))
-                if key not in best or rank > best[key][0]:
-                    best[key] = (rank, form)
+        best: dict[str, tuple[tuple[int, int, int], str]] = {}
+        for form, freq in zip(forms.values, forms.doc_counts.tolist(), strict=True):
+            key = fold(form)
+            # Ties prefer the form with accents (more information) then the longest.
+            rank = (freq, sum(not ch.isascii() for ch in form), len(form))
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, form)
         return {key: form for key, (_, form) in best.items()}
 
     def person_name(self, key_or_name: str) -> str:

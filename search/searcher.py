@@ -133,6 +133,7 @@ class Archive:
         self._arrays: dict[int, IndexArrays] = {}
         self._parsed: dict[str, query.Query | None] = {}
         self._facets_lock = threading.Lock()
+        self._facet_leaves: dict = {}  # each segment's facet pairs, reused across index generations
 
     # -- searchers and per-generation caches -------------------------------------------
 
@@ -155,7 +156,7 @@ class Archive:
             with self._facets_lock:
                 cache = self._facets.get(generation)
                 if cache is None:
-                    cache = FacetCache(searcher, Aliases.load(self.path))
+                    cache = FacetCache(searcher, Aliases.load(self.path), self._facet_leaves)
                     self._facets = {generation: cache}  # older generations are not needed again
         return cache
 

@@ -62,6 +62,16 @@ def test_clean_person_strips_punctuation_and_english_possessive(span, name):
     assert clean_person(span) == name
 
 
+@pytest.mark.parametrize("span, name", [
+    ("Tous de Gaulle -Emmanuel Macron", "Emmanuel Macron"),  # OrangeSum: a sub-heading glued to the next sentence
+    ("Emmanuel Macron - Le Figaro", "Emmanuel Macron"),
+    ("M. Lavrov – AFP", "Lavrov"),
+    ("Jean-Yves Le Drian", "Jean-Yves Le Drian"),  # a hyphen is not a break
+])
+def test_a_spaced_dash_in_a_span_separates_the_name_from_what_is_glued_to_it(span, name):
+    assert clean_person(span) == name
+
+
 @pytest.mark.parametrize(
     "span, name",
     [
