@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import escape
+from unidecode import unidecode
 from whoosh import highlight
+
+from newsarchive.index.analysis import stemmer_of
 
 ELLIPSIS = "…"
 
@@ -107,18 +112,88 @@ SCAN_FIRST = 800  # characters looked at first: news put the words of the story 
 def _opening_matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
     """Matches in the opening of `text` when it has every query term, else in the whole text (half the cost, same result mostly)."""
     cut = text.find(" ", SCAN_FIRST)
-    if cut != -1:
-        found = _matches(text[:cut], terms, analyzer)
-        if {term for _, _, term in found} >= terms:
-            return found
-    return _matches(text, terms, analyzer)
+    if cut == -1:
+        return _matches(text, terms, analyzer)
+    found = _matches(text[:cut], terms, analyzer)
+    if {term for _, _, term in found} >= terms:
+        return found
+    # The rest, without reading the opening again: a space ends no word, so the two parts
+    # hold the same words as the whole.
+    return found + [(start + cut, end + cut, term) for start, end, term in _matches(text[cut:], terms, analyzer)]
 
 
 def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
     find = getattr(analyzer, "find", None)
-    if find is not None:
+    if find is None:
+        return [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in terms]
+    chunks = _probe_chunks(text, terms, stemmer_of(analyzer))
+    if chunks is None:
         return find(text, terms)
-    return [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in terms]
+    return [(start + s, end + s, term) for s, e in chunks for start, end, term in find(text[s:e], terms)]
+
+
+# Analysing every word of a hit to find the few that match was most of a search's time.
+# The words that analyse to a term are found first as text: a term begins like the words
+# it comes from once case and accents are folded, give or take Snowball's i/y and the light
+# stemmer's doubled consonants ("foyer" -> "foi", "annoncé" -> "anonc"), so a pattern of its
+# first letters ("f+o+[iy]+") finds every candidate word; only the whitespace-separated
+# chunks around them are analysed. tests/test_snippets_fast.py checks, on real articles,
+# that this finds exactly what analysing every word finds.
+PROBE_LETTERS = {"light": 2}  # the light stemmer rewrites more of a word's start; others: 3
+MAX_PROBED = 200  # candidate words beyond which analysing everything is as quick
+
+
+class _SameLengthFold(dict):
+    """Lower-cased text folded one character for one, so offsets stay those of the text.
+
+    Accented letters fold to their letter; punctuation that unidecode spells with
+    several characters («, …) becomes a space; a letter it spells with several (œ, ß)
+    becomes NUL, which sends the text to the full analysis.
+    """
+
+    def __missing__(self, codepoint: int) -> str:
+        spelled = unidecode(chr(codepoint))
+        if len(spelled) == 1:
+            value = spelled.lower()
+        elif any(ch.isalnum() for ch in spelled):
+            value = "\x00"
+        else:
+            value = " "
+        self[codepoint] = value
+        return value
+
+
+_FOLD = _SameLengthFold()
+
+
+@lru_cache(maxsize=4096)
+def _probe(term: str, letters: int) -> re.Pattern:
+    return re.compile("".join("[iy]+" if ch in "iy" else re.escape(ch) + "+" for ch in term[:letters]))
+
+
+def _probe_chunks(text: str, terms: set[str], stemmer: str | None) -> list[tuple[int, int]] | None:
+    """(start, end) of the whitespace-separated chunks that may hold a match, in order; None to analyse everything."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not terms:
+        return None
+    folded = lowered if lowered.isascii() else lowered.translate(_FOLD)
+    if "\x00" in folded:
+        return None
+    letters = PROBE_LETTERS.get(stemmer, 3)
+    starts = set()
+    for term in terms:
+        haystack = folded if term.isascii() else lowered  # the exact-form field keeps accents
+        starts.update(m.start() for m in _probe(term, letters).finditer(haystack))
+        if len(starts) > MAX_PROBED:
+            return None
+    chunks: list[tuple[int, int]] = []
+    for p in sorted(starts):
+        if chunks and p < chunks[-1][1]:
+            continue  # in the chunk already taken
+        start = max(text.rfind(" ", 0, p), text.rfind("\n", 0, p)) + 1
+        ends = [i for i in (text.find(" ", p), text.find("\n", p)) if i != -1]
+        chunks.append((start, min(ends) if ends else len(text)))
+    return chunks
 
 
 def _passages(text: str, matches: list, chars: int, surround: int) -> list[tuple[int, int, list]]:
