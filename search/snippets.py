@@ -140,50 +140,59 @@ def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]
 # chunks around them are analysed. tests/test_snippets_fast.py checks, on real articles,
 # that this finds exactly what analysing every word finds.
 PROBE_LETTERS = {"light": 2}  # the light stemmer rewrites more of a word's start; others: 3
+# (Snowball turns y into i but keeps doubled letters; only the light stemmer drops them.)
 MAX_PROBED = 200  # candidate words beyond which analysing everything is as quick
 
 
-class _SameLengthFold(dict):
-    """Lower-cased text folded one character for one, so offsets stay those of the text.
+_WORD_CHAR = re.compile(r"[\w'’‐-]")
 
-    Accented letters fold to their letter; punctuation that unidecode spells with
-    several characters («, …) becomes a space; a letter it spells with several (œ, ß)
-    becomes NUL, which sends the text to the full analysis.
-    """
 
-    def __missing__(self, codepoint: int) -> str:
-        spelled = unidecode(chr(codepoint))
+def _letter_classes() -> tuple[dict[str, str], re.Pattern]:
+    """For each ASCII character, a regex class of the characters that fold to it ("e" -> "[eEéÉèÈ…]"),
+    and a pattern finding any character the probes do not handle (œ, ß, other scripts)."""
+    same: dict[str, list[str]] = {chr(c): [chr(c)] for c in range(128)}
+    handled = []
+    for codepoint in range(0x80, 0x3000):
+        ch = chr(codepoint)
+        if not _WORD_CHAR.match(ch):
+            handled.append(ch)  # never inside a word («, …, €, combining accents): the tokenizer splits there
+            continue
+        spelled = unidecode(ch)
         if len(spelled) == 1:
-            value = spelled.lower()
-        elif any(ch.isalnum() for ch in spelled):
-            value = "\x00"
-        else:
-            value = " "
-        self[codepoint] = value
-        return value
+            if ch.lower() == ch:  # probes look at lower-cased text
+                same[spelled.lower()].append(ch)
+            handled.append(ch)
+    classes = {a: "[" + "".join(sorted({re.escape(c) for c in chars})) + "]" for a, chars in same.items()}
+    unhandled = re.compile("[^\\x00-\\x7f" + "".join(re.escape(c) for c in handled) + "]")
+    return classes, unhandled
 
 
-_FOLD = _SameLengthFold()
+_CLASSES, _UNHANDLED = _letter_classes()
 
 
 @lru_cache(maxsize=4096)
-def _probe(term: str, letters: int) -> re.Pattern:
-    return re.compile("".join("[iy]+" if ch in "iy" else re.escape(ch) + "+" for ch in term[:letters]))
+def _probe(term: str, letters: int, doubled: bool) -> re.Pattern:
+    """The pattern of the first `letters` letters of `term` in lower-cased text (letters repeated if `doubled`)."""
+    repeat = "+" if doubled else ""
+    parts = []
+    for ch in term[:letters]:
+        if ch in "iy":
+            parts.append(f"(?:{_CLASSES['i']}|{_CLASSES['y']})" + repeat)
+        else:
+            parts.append((_CLASSES.get(ch) or re.escape(ch)) + repeat)
+    return re.compile("".join(parts))
 
 
 def _probe_chunks(text: str, terms: set[str], stemmer: str | None) -> list[tuple[int, int]] | None:
     """(start, end) of the whitespace-separated chunks that may hold a match, in order; None to analyse everything."""
     lowered = text.lower()
-    if len(lowered) != len(text) or not terms:
-        return None
-    folded = lowered if lowered.isascii() else lowered.translate(_FOLD)
-    if "\x00" in folded:
+    if not terms or len(lowered) != len(text) or _UNHANDLED.search(lowered):
         return None
     letters = PROBE_LETTERS.get(stemmer, 3)
+    doubled = stemmer == "light"
     starts = set()
     for term in terms:
-        haystack = folded if term.isascii() else lowered  # the exact-form field keeps accents
-        starts.update(m.start() for m in _probe(term, letters).finditer(haystack))
+        starts.update(m.start() for m in _probe(term, letters, doubled).finditer(lowered))
         if len(starts) > MAX_PROBED:
             return None
     chunks: list[tuple[int, int]] = []

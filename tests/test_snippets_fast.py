@@ -61,3 +61,16 @@ def test_probed_matches_equal_the_full_analysis_on_real_news():
 def test_words_that_change_at_the_start_are_still_found(text, terms, expected):
     analyzer = ANALYZERS["light"] if "anonc" in terms else ANALYZERS["snowball"]
     assert [text[s:e] for s, e, _ in snippets._matches(text, terms, analyzer)] == expected
+
+
+def test_every_word_of_real_news_is_found_by_the_probe_of_each_of_its_terms():
+    path = need_shared(SHARED / "corpus" / "orangesum.jsonl.gz")
+    tokenizer = ANALYZERS["snowball"].items[0].expression
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        words = {w for line in itertools.islice(fh, 250) for w in tokenizer.findall(json.loads(line).get("article") or "")}
+    assert len(words) > 8_000
+    for name, analyzer in ANALYZERS.items():
+        stemmer = snippets.stemmer_of(analyzer)
+        missed = [(word, token.text) for word in words for token in analyzer(word)
+                  if snippets._probe_chunks(word, {token.text}, stemmer) == []]
+        assert not missed, (name, missed[:10])
