@@ -314,11 +314,28 @@ def _phrase(q: query.Phrase, arrays: IndexArrays, reader, schema) -> Matches:
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         positions = flat[first + within] - i
         keys = (np.repeat(base.docs, counts) << 32) | np.maximum(positions, 0)
-        keys = np.unique(keys[positions >= 0])
-        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
-    found = np.unique(starts >> 32)
-    keep = np.isin(base.docs, found, assume_unique=True)
+        # Documents ascend and a document's positions ascend: the keys come sorted and
+        # distinct, so they are intersected by binary search, without sorting them again.
+        keys = keys[positions >= 0]
+        starts = keys if starts is None else _sorted_intersection(starts, keys)
+    docs = starts >> 32
+    found = docs[np.r_[True, docs[1:] != docs[:-1]]] if docs.size else docs
+    keep = _sorted_members(base.docs, found)
     return _boosted(Matches(base.docs[keep], base.scores[keep]), q.boost)
+
+
+def _sorted_members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """A mask of the `values` that are in `sorted_set` (sorted, distinct)."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
+
+
+def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The common values of two sorted arrays of distinct values, sorted."""
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    return small[_sorted_members(small, large)]
 
 
 def _intersect(parts: list[Matches]) -> Matches:
