@@ -70,11 +70,15 @@ _with_entities = True
 _schema = None  # the index's schema, when workers prepare Whoosh documents
 
 
-def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
-    global _extractor, _with_entities, _schema
+def _init_pool_worker(*args) -> None:
     # The writer in the parent is the one serial stage, and searches may be served from this
     # machine meanwhile: both get the CPU before the workers, which take what is left.
     os.nice(WORKER_NICENESS)
+    _init_worker(*args)
+
+
+def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
+    global _extractor, _with_entities, _schema
     _with_entities = with_entities
     _schema = schema
     detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
@@ -197,7 +201,7 @@ class Pipeline:
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_worker, initargs=(self.with_entities, self.schema, self.aliases))
+            self._pool = ctx.Pool(self.workers, initializer=_init_pool_worker, initargs=(self.with_entities, self.schema, self.aliases))
         else:
             _init_worker(self.with_entities, self.schema, self.aliases)
         return self

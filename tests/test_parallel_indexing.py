@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 
 import pytest
 from whoosh import index as whoosh_index
@@ -11,7 +12,18 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from newsarchive.index.analysis import FrenchAnalyzer, analyze
 from newsarchive.index.article import Article
-from newsarchive.index.pipeline import AHEAD_SECONDS, CHUNK, IN_FLIGHT, MAX_IN_FLIGHT, Pipeline, plan, process, records, window
+from newsarchive.index.pipeline import (
+    AHEAD_SECONDS,
+    CHUNK,
+    IN_FLIGHT,
+    MAX_IN_FLIGHT,
+    WORKER_NICENESS,
+    Pipeline,
+    plan,
+    process,
+    records,
+    window,
+)
 from newsarchive.index.schema import build_schema, schema_stemmer
 from newsarchive.index.writer import ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
 
@@ -120,6 +132,15 @@ def test_cheap_chunks_are_queued_deeper_so_workers_keep_busy_while_the_writer_co
     assert cheap > 4 * slow
     assert cheap / 2 * 0.08 <= AHEAD_SECONDS  # what an early exit waits for stays bounded
     assert window(2, 1e-6) == 2 * MAX_IN_FLIGHT  # and so does memory
+
+
+def test_worker_processes_yield_the_cpu_but_the_calling_process_keeps_its_priority():
+    before = os.nice(0)
+    assert list(process(records(plan([DATA / "mini.jsonl"]).files), workers=1, with_entities=False))
+    assert os.nice(0) == before  # in-process extraction must not lower the caller (a server, a test run)
+    with Pipeline(2, with_entities=False) as pipeline:
+        assert pipeline._pool.apply(os.nice, (0,)) == min(19, before + WORKER_NICENESS)
+    assert os.nice(0) == before
 
 
 def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini_articles_extracted):
