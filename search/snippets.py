@@ -136,9 +136,10 @@ def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]
 # The words that analyse to a term are found first as text: a term begins like the words
 # it comes from once case and accents are folded, give or take Snowball's i/y and the light
 # stemmer's doubled consonants ("foyer" -> "foi", "annoncé" -> "anonc"), so a pattern of its
-# first letters ("f+o+[iy]+") finds every candidate word; only the whitespace-separated
-# chunks around them are analysed. tests/test_snippets_fast.py checks, on real articles,
-# that this finds exactly what analysing every word finds.
+# first letters, each in any accented form ("foi": f, o, then i or y), finds every
+# candidate word; only the whitespace-separated chunks around them are analysed.
+# tests/test_snippets_fast.py checks, on real articles, that this finds exactly what
+# analysing every word finds.
 PROBE_LETTERS = {"light": 2}  # the light stemmer rewrites more of a word's start; others: 3
 # (Snowball turns y into i but keeps doubled letters; only the light stemmer drops them.)
 MAX_PROBED = 200  # candidate words beyond which analysing everything is as quick
