@@ -173,16 +173,21 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
         "seconds": round(elapsed, 2),
         "articles_per_second": round(processed / elapsed, 2) if elapsed > 0 else None,
     }
+    _end_run(report, f"Indexed into {folder}: {summary.added} added, {summary.updated} updated, "
+                     f"{summary.unchanged} unchanged, {len(failures)} failed "
+                     f"({elapsed:.1f} s, {report['articles_per_second'] or 0:.1f} articles/s)",
+             failures, "Failed:", as_json)
+
+
+def _end_run(report: dict, line: str, failures: list[Failure], heading: str | None, as_json: bool) -> None:
+    """Print a run's report (JSON, or its summary line and each failure) and exit 0, or 1 if some input failed."""
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
-        click.echo(
-            f"Indexed into {folder}: {summary.added} added, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {len(failures)} failed "
-            f"({elapsed:.1f} s, {report['articles_per_second'] or 0:.1f} articles/s)"
-        )
+        click.echo(line)
         if failures:
-            click.echo("Failed:")
+            if heading:
+                click.echo(heading)
             for f in failures:
                 click.echo(f"  {f.origin}: {f.reason}")
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
@@ -307,18 +312,9 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, enti
         "failures": [{"input": f.origin, "reason": f.reason} for f in failures],
         "seconds": round(elapsed, 2),
     }
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        click.echo(
-            f"Re-extracted {len(stored)} articles in {folder}: {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)"
-        )
-        if failures:
-            click.echo("Failed (left as they were):")
-            for f in failures:
-                click.echo(f"  {f.origin}: {f.reason}")
-    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+    _end_run(report, f"Re-extracted {len(stored)} articles in {folder}: {summary.updated} updated, "
+                     f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)",
+             failures, "Failed (left as they were):", as_json)
 
 
 def _reannotate(folder: Path, stored: list[Article], workers: int | None, aliases: Aliases, as_json: bool, started: float) -> None:
@@ -343,14 +339,9 @@ def _reannotate(folder: Path, stored: list[Article], workers: int | None, aliase
     elapsed = time.perf_counter() - started
     report = {"index": str(folder), "articles": len(stored), "updated": summary.updated, "unchanged": summary.unchanged,
               "failed": len(failures), "failures": [{"input": f.origin, "reason": f.reason} for f in failures], "seconds": round(elapsed, 2)}
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        click.echo(f"Recognised entities again in {len(stored)} articles in {folder}: {summary.updated} updated, "
-                   f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)")
-        for f in failures:
-            click.echo(f"  {f.origin}: {f.reason}")
-    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+    _end_run(report, f"Recognised entities again in {len(stored)} articles in {folder}: {summary.updated} updated, "
+                     f"{summary.unchanged} unchanged, {len(failures)} failed ({elapsed:.1f} s)",
+             failures, None, as_json)
 
 
 # --- search ---------------------------------------------------------------------------

@@ -149,29 +149,24 @@ class Archive:
 
     def facet_cache(self, searcher) -> FacetCache:
         """The facet arrays for the searcher's index generation (built once, shared)."""
-        generation = searcher.reader().generation()
-        generation = generation if generation is not None else id(searcher.reader())
-        cache = self._facets.get(generation)
-        if cache is None:
-            with self._facets_lock:
-                cache = self._facets.get(generation)
-                if cache is None:
-                    cache = FacetCache(searcher, Aliases.load(self.path), self._facet_leaves)
-                    self._facets = {generation: cache}  # older generations are not needed again
-        return cache
+        return self._per_generation("_facets", searcher, lambda: FacetCache(searcher, Aliases.load(self.path), self._facet_leaves))
 
     def index_arrays(self, searcher) -> IndexArrays:
         """The posting and length arrays of the searcher's index generation (filled as queries need them, shared)."""
+        return self._per_generation("_arrays", searcher, lambda: IndexArrays(searcher.reader(), searcher.weighting))
+
+    def _per_generation(self, slot: str, searcher, build):
+        """The object in cache `slot` for the searcher's index generation, built once by `build` under the lock."""
         generation = searcher.reader().generation()
         generation = generation if generation is not None else id(searcher.reader())
-        arrays = self._arrays.get(generation)
-        if arrays is None:
+        value = getattr(self, slot).get(generation)
+        if value is None:
             with self._facets_lock:
-                arrays = self._arrays.get(generation)
-                if arrays is None:
-                    arrays = IndexArrays(searcher.reader(), searcher.weighting)
-                    self._arrays = {generation: arrays}
-        return arrays
+                value = getattr(self, slot).get(generation)
+                if value is None:
+                    value = build()
+                    setattr(self, slot, {generation: value})  # older generations are not needed again
+        return value
 
     def close(self) -> None:
         """Close this thread's searcher."""
