@@ -242,7 +242,7 @@ def shuffled_copy(article, copy: int, rng: random.Random):
 
 def fts5_table(db: sqlite3.Connection, articles) -> Timing:
     """(Re)fill the FTS5 table with the articles: title, body, then persons and countries as filter columns."""
-    from newsarchive.index.analysis import fold
+    from newsarchive.index.text import fold
 
     started, cpu = time.perf_counter(), cpu_seconds()
     db.execute("DROP TABLE IF EXISTS t")
@@ -258,7 +258,7 @@ _FTS_TOKEN = re.compile(r'"[^"]*"|\S+')
 
 def fts5_query(text: str, persons: tuple[str, ...], countries: tuple[str, ...]) -> str:
     """The same search in FTS5 syntax: words quoted (FTS5 barewords reject apostrophes), phrases, OR/NOT, column filters."""
-    from newsarchive.index.analysis import fold
+    from newsarchive.index.text import fold
 
     parts = []
     for token in _FTS_TOKEN.findall(text):
@@ -286,7 +286,7 @@ def fts5_search(db: sqlite3.Connection, expression: str) -> tuple[int, list]:
 
 def run_queries(archive, db, reps: int) -> tuple[Latencies, Latencies, Latencies]:
     """Warm-up pass (reported as cold), then `reps` measured passes for newsarchive and FTS5."""
-    from newsarchive.search.query import SearchRequest
+    from newsarchive.search.request import SearchRequest
 
     def ours(text, persons, countries):
         return archive.search(SearchRequest(query=text, persons=list(persons), countries=list(countries), limit=10))
@@ -311,7 +311,7 @@ def run_queries(archive, db, reps: int) -> tuple[Latencies, Latencies, Latencies
 
 def query_table(archive, db) -> None:
     """Hits per query, both systems: the two should broadly agree (FTS5 does not stem)."""
-    from newsarchive.search.query import SearchRequest
+    from newsarchive.search.request import SearchRequest
 
     for text, persons, countries in QUERIES:
         ours = archive.search(SearchRequest(query=text, persons=list(persons), countries=list(countries), limit=10))
@@ -345,7 +345,7 @@ def known_items(records, articles, count: int) -> list[tuple[str, str, int]]:
 
 def mrr_newsarchive(archive, items) -> tuple[float, float, Latencies]:
     """MRR@10 and recall@10 of the default query handling, and the latency of each query."""
-    from newsarchive.search.query import SearchRequest
+    from newsarchive.search.request import SearchRequest
 
     reciprocal, found, times = 0.0, 0, Latencies()
     for text, target, _ in items:
@@ -384,9 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"corpus not found: {args.corpus}")
         return 2
     from newsarchive.index.entities import MODEL
+    from newsarchive.index.folder import open_index
     from newsarchive.index.schema import schema_stemmer
-    from newsarchive.index.writer import open_index
-    from newsarchive.search.searcher import Archive
+    from newsarchive.search.archive import Archive
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
     work.mkdir(parents=True, exist_ok=True)

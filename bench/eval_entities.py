@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from newsarchive.index.analysis import fold
 from newsarchive.index.article import Article
 from newsarchive.index.countries import country_labels
 from newsarchive.index.entities import MODEL, annotate_from_spans, load_nlp, ner_spans
+from newsarchive.index.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 WINER = ROOT.parent / "shared" / "data" / "entities" / "winer-dev.jsonl"

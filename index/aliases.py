@@ -7,16 +7,17 @@
 Merges apply to every article's persons (at indexing and by `newsarchive reindex
 --entities`); splits forbid the automatic merges the indexer would otherwise make: a
 shorter name joining a longer one within an article, and a surname-only facet value
-resolving to the archive's dominant full name.
+resolving to the archive's dominant full name (`resolve_surnames`, applied by the facets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import fold
 from .article import Person
+from .text import fold
 
 FILE = "aliases.txt"
 
@@ -95,3 +96,37 @@ class Aliases:
                     mentions.insert(0, person.name)
                 combined[key] = Person(name=name, mentions=mentions)
         return list(combined.values())
+
+
+# How much more often the leading full name must occur than all the other full names
+# with the same surname for a bare surname to resolve to it ("Macron" -> "emmanuel
+# macron" beside a rare "brigitte macron"); a lone full name always qualifies.
+SURNAME_DOMINANCE = 3
+
+
+def resolve_surnames(
+    counts: dict[str, int], dominance: int = SURNAME_DOMINANCE, forbids: Callable[[str, str], bool] | None = None
+) -> dict[str, str]:
+    """Map each folded surname-only person key to the archive's dominant full-name key that ends with it.
+
+    `counts` maps folded person keys (`text.fold` of Person.name, as indexed) to how
+    many articles name them. A key K ("lavrov", "le drian") resolves to a longer key L
+    ending with K's words ("serguei lavrov") when L is the only such key, or when L
+    occurs at least `dominance` times as often as all the other such keys together;
+    otherwise K is left alone (two people share the surname and none dominates). Chains
+    resolve to their end ("pen" -> "le pen" -> "marine le pen"). Keys that resolve to
+    nothing are absent from the result, and so are pairs `forbids(short, long)` rejects.
+    """
+    by_suffix: dict[tuple[str, ...], list[str]] = {}
+    for key in counts:
+        words = tuple(key.split())
+        for n in range(1, len(words)):
+            by_suffix.setdefault(words[-n:], []).append(key)
+    resolved: dict[str, str] = {}
+    for key in counts:
+        longer = sorted(by_suffix.get(tuple(key.split()), []), key=lambda k: (-counts[k], k))
+        # Only the longest names compete: "le pen" is itself a surname of "marine le pen".
+        full = [k for k in longer if not any(other != k and other.endswith(" " + k) for other in longer)]
+        if full and counts[full[0]] >= dominance * sum(counts[k] for k in full[1:]) and not (forbids and forbids(key, full[0])):
+            resolved[key] = full[0]
+    return resolved

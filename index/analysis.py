@@ -1,7 +1,7 @@
 """French text analysis as a Whoosh analyzer chain of small filters.
 
     FrenchTokenizer | ElisionFilter | CompoundSplitFilter | LowercaseFilter
-        | FrenchStopFilter | LightFrenchStemFilter (or SnowballFrenchStemFilter) | AccentFoldFilter
+        | AccentFoldFilter | FrenchStopFilter | SnowballFrenchStemFilter (or LightFrenchStemFilter)
 
 The same chain analyses documents and queries, so "États-Unis", "etats unis" and
 "ÉTATS-UNIS" meet, and "coopérations" finds "coopération". Which stemmer an index uses
@@ -20,15 +20,14 @@ from importlib import resources
 
 import Stemmer
 from unidecode import unidecode
-from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.analysis.acore import Token
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+
+from .light_french import light_french_stem
+from .text import ELISION
 
 # A word, with inner apostrophes or hyphens kept, so that later filters can decide
 # what "l'instant", "aujourd'hui" and "États-Unis" become.
 WORD_PATTERN = r"\w+(?:['’\-‐]\w+)*"
-
-ELIDED_PREFIXES = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
-_ELISION = re.compile(r"^(?:{})['’]".format("|".join(ELIDED_PREFIXES)), re.I)
 
 # Words whose apostrophe is part of the word, not an elision or a join.
 APOSTROPHE_WORDS = frozenset({"aujourd'hui", "presqu'île", "presqu'ile", "prud'homme", "prud'hommes", "prud'homal", "entr'acte"})
@@ -53,7 +52,7 @@ class ElisionFilter(Filter):
         for t in tokens:
             text = t.text
             if not any(ch in text for ch in _WILDCARDS):
-                match = _ELISION.match(text)
+                match = ELISION.match(text)
                 if match and len(text) > match.end():
                     cut = match.end()
                     t.text = text[cut:]
@@ -138,152 +137,6 @@ class SnowballFrenchStemFilter(Filter):
             yield t
 
 
-# Accented vowels Savoy's norm() step maps to plain ones (FrenchLightStemmer.norm).
-_LIGHT_NORM = str.maketrans("àáâôèéêùûîç", "aaaoeeeuuic")
-
-
-def _ends(chars: list[str], n: int, suffix: str) -> bool:
-    k = len(suffix)
-    return n >= k and "".join(chars[n - k:n]) == suffix
-
-
-def _light_norm(s: list[str], n: int) -> str:
-    if n > 4:
-        s[:n] = "".join(s[:n]).translate(_LIGHT_NORM)
-        ch = s[0]
-        i = 1
-        while i < n:  # squeeze doubled letters ("anneau" -> "aneau"), never digits
-            if s[i] == ch and ch.isalpha():
-                del s[i]
-                n -= 1
-            else:
-                ch = s[i]
-                i += 1
-    if n > 4 and _ends(s, n, "ie"):
-        n -= 2
-    if n > 4:
-        if s[n - 1] == "r":
-            n -= 1
-        if s[n - 1] == "e":
-            n -= 1
-        if s[n - 1] == "e":
-            n -= 1
-        if s[n - 1] == s[n - 2] and s[n - 1].isalpha():
-            n -= 1
-    return "".join(s[:n])
-
-
-def light_french_stem(word: str) -> str:
-    """Savoy's light French stemmer ("UniNE"), as Lucene's FrenchLightStemmer and Elasticsearch's `light_french`.
-
-    Ported rule by rule from Lucene's FrenchLightStemmer.java (Apache-2.0, itself based
-    on J. Savoy's code, "Light Stemming Approaches for the French, Portuguese, German and
-    Hungarian Languages", ACM SAC 2006): plural and feminine endings, a few derivational
-    suffixes (-ement, -ateur, -ation...), then accents and doubled letters normalised.
-    Expects a lower-cased word.
-    """
-    s = list(word)
-    n = len(s)
-    if n > 5 and s[n - 1] == "x":
-        if s[n - 3] == "a" and s[n - 2] == "u" and s[n - 4] != "e":
-            s[n - 2] = "l"  # chevaux -> cheval
-        n -= 1
-    if n > 3 and s[n - 1] == "x":
-        n -= 1
-    if n > 3 and s[n - 1] == "s":
-        n -= 1
-    if n > 9 and _ends(s, n, "issement"):
-        n -= 6
-        s[n - 1] = "r"
-        return _light_norm(s, n)
-    if n > 8 and _ends(s, n, "issant"):
-        n -= 4
-        s[n - 1] = "r"
-        return _light_norm(s, n)
-    if n > 6 and _ends(s, n, "ement"):
-        n -= 4
-        if n > 3 and _ends(s, n, "ive"):
-            n -= 1
-            s[n - 1] = "f"
-        return _light_norm(s, n)
-    if n > 11 and _ends(s, n, "ficatrice"):
-        n -= 5
-        s[n - 2], s[n - 1] = "e", "r"
-        return _light_norm(s, n)
-    if n > 10 and _ends(s, n, "ficateur"):
-        n -= 4
-        s[n - 2], s[n - 1] = "e", "r"
-        return _light_norm(s, n)
-    if n > 9 and _ends(s, n, "catrice"):
-        n -= 3
-        s[n - 4], s[n - 3], s[n - 2] = "q", "u", "e"
-        return _light_norm(s, n)
-    if n > 8 and _ends(s, n, "cateur"):
-        n -= 2
-        s[n - 4], s[n - 3], s[n - 2], s[n - 1] = "q", "u", "e", "r"
-        return _light_norm(s, n)
-    if n > 8 and _ends(s, n, "atrice"):
-        n -= 4
-        s[n - 2], s[n - 1] = "e", "r"
-        return _light_norm(s, n)
-    if n > 7 and _ends(s, n, "ateur"):
-        n -= 3
-        s[n - 2], s[n - 1] = "e", "r"
-        return _light_norm(s, n)
-    if n > 6 and _ends(s, n, "trice"):
-        n -= 1
-        s[n - 3], s[n - 2], s[n - 1] = "e", "u", "r"  # no return: -teur below finishes it
-    if n > 5 and _ends(s, n, "ième"):
-        return _light_norm(s, n - 4)
-    if n > 7 and _ends(s, n, "teuse"):
-        n -= 2
-        s[n - 1] = "r"
-        return _light_norm(s, n)
-    if n > 6 and _ends(s, n, "teur"):
-        n -= 1
-        s[n - 1] = "r"
-        return _light_norm(s, n)
-    if n > 5 and _ends(s, n, "euse"):
-        return _light_norm(s, n - 2)
-    if n > 8 and _ends(s, n, "ère"):
-        n -= 1
-        s[n - 2] = "e"
-        return _light_norm(s, n)
-    if n > 7 and _ends(s, n, "ive"):
-        n -= 1
-        s[n - 1] = "f"
-        return _light_norm(s, n)
-    if n > 4 and (_ends(s, n, "folle") or _ends(s, n, "molle")):
-        n -= 2
-        s[n - 1] = "u"
-        return _light_norm(s, n)
-    if n > 9 and _ends(s, n, "nnelle"):
-        return _light_norm(s, n - 5)
-    if n > 9 and _ends(s, n, "nnel"):
-        return _light_norm(s, n - 3)
-    if n > 4 and _ends(s, n, "ète"):
-        n -= 1
-        s[n - 2] = "e"
-    if n > 8 and _ends(s, n, "ique"):
-        n -= 4
-    if n > 8 and _ends(s, n, "esse"):
-        return _light_norm(s, n - 3)
-    if n > 7 and _ends(s, n, "inage"):
-        return _light_norm(s, n - 3)
-    if n > 9 and _ends(s, n, "isation"):
-        n -= 7
-        if n > 5 and _ends(s, n, "ual"):
-            s[n - 2] = "e"
-        return _light_norm(s, n)
-    if n > 9 and _ends(s, n, "isateur"):
-        return _light_norm(s, n - 7)
-    if n > 8 and _ends(s, n, "ation"):
-        return _light_norm(s, n - 5)
-    if n > 8 and _ends(s, n, "ition"):
-        return _light_norm(s, n - 5)
-    return _light_norm(s, n)
-
-
 class LightFrenchStemFilter(Filter):
     """Savoy's light French stemming (`light_french_stem`): "coopérations" -> "cooper"."""
 
@@ -366,7 +219,7 @@ class CachedChain(CompositeAnalyzer):
     def _analyse_word(self, word: str) -> tuple[int, tuple[tuple[str, bool, int, int, int], ...]]:
         # (number of parts, ((term, stopped, position, start offset, end offset), ...)) of a word alone.
         # Alone, a word's first kept part has its position among all its parts; with a stop
-        # filter the later ones are renumbered, and _spans does the same across words.
+        # filter the later ones are renumbered, and spans() does the same across words.
         tokens = tuple((t.text, t.stopped, t.pos, t.startchar, t.endchar)
                        for t in super().__call__(word, positions=True, chars=True, removestops=False))
         return len(tokens), tokens
@@ -380,7 +233,7 @@ class CachedChain(CompositeAnalyzer):
 
     def _tokens(self, value: str, positions: bool, chars: bool, removestops: bool, mode: str, kwargs: dict):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, start, end, text, stopped in self._spans(value, keep_stopped=not removestops):
+        for pos, start, end, text, stopped in self.spans(value, keep_stopped=not removestops):
             t.text = text
             t.boost = 1.0
             t.stopped = stopped
@@ -391,7 +244,7 @@ class CachedChain(CompositeAnalyzer):
                 t.endchar = end
             yield t
 
-    def _spans(self, value: str, keep_stopped: bool = False) -> list[tuple[int, int, int, str, bool]]:
+    def spans(self, value: str, keep_stopped: bool = False) -> list[tuple[int, int, int, str, bool]]:
         """(position, start, end, term, stopped) of every part, in text order; stop words only if `keep_stopped`."""
         cache = self._cache()
         analyse = self._analyse_word
@@ -439,7 +292,7 @@ class CachedChain(CompositeAnalyzer):
     def term_positions(self, value: str) -> dict[str, list[int]]:
         """Each term of `value` with its positions (what a Positions format stores), without Token objects."""
         found: dict[str, list[int]] = {}
-        for pos, _, _, text, _ in self._spans(value):
+        for pos, _, _, text, _ in self.spans(value):
             poses = found.get(text)
             if poses is None:
                 found[text] = [pos]
@@ -467,32 +320,6 @@ def FrenchAnalyzer(stemmer: str = DEFAULT_STEMMER):  # noqa: N802 - Whoosh names
 def ExactFormAnalyzer():  # noqa: N802
     """Word forms as written (lower-cased, accents kept, no stemming, stop words kept)."""
     return CachedChain(FrenchTokenizer(), ElisionFilter(), CompoundSplitFilter(), LowercaseFilter())
-
-
-class _AsciiTable(dict):
-    """unidecode's transliteration of each character, looked up once per character.
-
-    unidecode works one character at a time in Python; over whole article texts (duplicate
-    shingles, gazetteer keys) that dominated indexing. str.translate with this table gives
-    the same result at C speed once the archive's few hundred distinct characters are known.
-    """
-
-    def __missing__(self, codepoint: int) -> str:
-        self[codepoint] = value = unidecode(chr(codepoint))
-        return value
-
-
-_ASCII = _AsciiTable()
-
-
-def to_ascii(text: str) -> str:
-    """unidecode(text), fast on long texts: "Sergueï Lavrov œuvre" -> "Serguei Lavrov oeuvre"."""
-    return text if text.isascii() else text.translate(_ASCII)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-folded form of a name: "Sergueï Lavrov" -> "serguei lavrov"."""
-    return " ".join(re.findall(r"[a-z0-9]+", to_ascii(text).lower()))
 
 
 def analyze(text: str, analyzer=None) -> list[str]:

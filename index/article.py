@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# One article is never this big; an input that is (a file, a WARC page) is a dump or a mistake, not an article.
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
 
 @dataclass
 class RawRecord:

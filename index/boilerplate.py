@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .text import NAME_PARTICLES
+
 _MONTHS_EN = "JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER"
 _AGENCIES = (
     r"Getty Images|AFP|Agence France-Presse|Reuters|Associated Press|AP Photo|AP|"
@@ -29,7 +31,8 @@ _TIME = r"(?:\s*(?:à|,|-|–)?\s*\d{1,2}\s*[hH:]\s*\d{0,2}(?:\s*min)?)?"
 _STAMP = rf"(?:publiée?|postée?|mise? à jour|modifiée?|actualisée?|màj|mise? en ligne)\s*(?:le\b|:)?\s*{_DATE_FR}{_TIME}"
 _BYLINE_STAMP = re.compile(rf"^(?:(?P<who>[^.!?]{{1,80}}?)\s*[,|–—-]\s*)?{_STAMP}(?:\s*[,|–—-]?\s*{_STAMP})*\s*$", re.I)
 # Lower-case words a name can hold ("Gaëtan de Capèle", "Dorian de Meeûs", "Le Figaro avec AFP").
-_NAME_PARTICLES = {"de", "du", "des", "d", "la", "le", "les", "van", "von", "der", "den", "da", "di", "et", "avec", "and", "&", "y"}
+# Lower-case words a byline's list of names may hold: particles, and the words joining two names.
+_BYLINE_WORDS = NAME_PARTICLES | {"les", "et", "avec", "and", "&"}
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def byline_author(line: str) -> str | None:
     words = re.findall(r"[\w'’.&-]+", names)
     if not words or len(words) > 8 or not words[0][0].isupper():
         return None
-    if not all(w[0].isupper() or w.casefold() in _NAME_PARTICLES or re.match(r"^d['’]\w", w) for w in words):
+    if not all(w[0].isupper() or w.casefold() in _BYLINE_WORDS or re.match(r"^d['’]\w", w) for w in words):
         return None
     return names
 

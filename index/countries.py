@@ -20,8 +20,8 @@ from importlib import resources
 
 from babel import Locale
 
-from .analysis import to_ascii
 from .article import Country
+from .text import ELIDED_ALTERNATIVES, to_ascii
 
 # CLDR territory codes that are not countries (continents, unions, pseudo-locales,
 # outlying islands that news never means) are left out.
@@ -37,7 +37,7 @@ LABEL_OVERRIDES = {"HK": "Hong Kong", "MO": "Macao", "PS": "Palestine", "MM": "B
 
 # An elided article is a token of its own ("l'" "Allemagne"), then words with inner
 # hyphens ("États-Unis", "franco-allemand"), then single punctuation marks.
-_TOKEN = re.compile(r"(?:[lLdDjJmMnNsStTcC]|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu)['’](?=\w)|\w+(?:[-‐'’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(rf"(?i:{ELIDED_ALTERNATIVES})['’](?=\w)|\w+(?:[-‐'’]\w+)*|[^\w\s]")
 _AGREEMENT_WORDS = {"accord", "accords", "traite", "traites", "protocole", "convention", "pacte", "format", "processus", "statut"}
 # Seas and straits named after a country ("la mer du Japon", "le golfe du Mexique") are water, not the country.
 _SEA_WORDS = {"mer", "mers", "golfe", "ocean", "detroit"}
@@ -93,6 +93,11 @@ def country_labels() -> dict[str, str]:
     labels = {code: name for code, name in names.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
     labels.update(LABEL_OVERRIDES)
     return labels
+
+
+def country_label(code: str) -> str:
+    """The French name shown for a country code (the code itself when CLDR does not know it)."""
+    return country_labels().get(code, code)
 
 
 @lru_cache(maxsize=1)

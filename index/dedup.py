@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .analysis import fold
+from .text import fold
 
 THRESHOLD = 0.7  # estimated Jaccard of 5-shingle sets: same story, lightly edited
 NUM_PERM = 128

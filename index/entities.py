@@ -6,8 +6,7 @@ articles, demonyms, caption fragments), complete them (a particle the model left
 or an organisation and what the model itself tags as something else in the same article,
 and merge later mentions into the full name ("M. Lavrov" -> "Sergueï Lavrov").
 Countries come from countries.find_countries, with person and organisation spans as
-guards. Across the archive, `resolve_surnames` tells which surname-only facet values
-belong to one full name. bench/eval_entities.py measures all of it.
+guards. bench/eval_entities.py measures all of it.
 """
 
 from __future__ import annotations
@@ -20,9 +19,9 @@ from functools import lru_cache
 from importlib import resources
 
 from .aliases import Aliases
-from .analysis import fold
 from .article import Article, Person
 from .countries import find_countries, is_demonym, is_place_name
+from .text import ELISION, NAME_PARTICLES, fold
 
 # The medium French model: on WiNER dev its PER spans, with the rules below, give a person
 # F1 of 0.912 against 0.877 for the small model, at the same speed (bench/eval_entities.py).
@@ -52,12 +51,6 @@ TITLES = [
 ]
 _TITLE_WORDS = {fold(t) for t in TITLES}
 _LEADING_FUNCTION = {"le", "la", "les", "l", "de", "du", "des", "d", "a", "au", "aux", "et", "ou", "par", "pour", "selon", "chez", "avec", "sur", "un", "une"}
-# Lower-case words that are part of names ("Charles de Gaulle", "Ludwig van Beethoven").
-NAME_PARTICLES = {
-    "de", "du", "des", "d", "la", "le", "van", "von", "der", "den", "di", "da", "dos", "das", "del", "della", "bin",
-    "ben", "al", "el", "ibn", "y", "e", "af", "zu", "ter", "ten", "bint", "abu", "st", "mc", "mac", "o",
-}
-_ELIDED = re.compile(r"^(?:[ldjmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 # A particle joined to a capitalised name by a hyphen: "al-Assad", "el-Sissi", "ben-Ali".
 _PARTICLE_PREFIX = re.compile(r"^(?:al|el|ben|bin|ibn|abu|ould|ag)-[A-ZÀ-Ý]")
 _DASH_BREAK = re.compile(r"\s[-–—]\s*|\s*[-–—]\s")
@@ -94,8 +87,8 @@ def clean_person(span: str) -> str | None:
     while words and changed:
         changed = False
         first = words[0]
-        if not after_title and _ELIDED.match(first) and len(first) > 2:
-            words[0] = _ELIDED.sub("", first)
+        if not after_title and ELISION.match(first) and len(first) > 2:
+            words[0] = ELISION.sub("", first)
             changed = True
             continue
         for n in (4, 3, 2, 1):
@@ -214,40 +207,6 @@ def _best_container(words: tuple[str, ...], clusters: list[_Cluster]) -> _Cluste
     if not candidates:
         return None
     return max(candidates, key=lambda c: c.count)
-
-
-# How much more often the leading full name must occur than all the other full names
-# with the same surname for a bare surname to resolve to it ("Macron" -> "emmanuel
-# macron" beside a rare "brigitte macron"); a lone full name always qualifies.
-SURNAME_DOMINANCE = 3
-
-
-def resolve_surnames(
-    counts: dict[str, int], dominance: int = SURNAME_DOMINANCE, forbids: Callable[[str, str], bool] | None = None
-) -> dict[str, str]:
-    """Map each folded surname-only person key to the archive's dominant full-name key that ends with it.
-
-    `counts` maps folded person keys (`analysis.fold` of Person.name, as indexed) to how
-    many articles name them. A key K ("lavrov", "le drian") resolves to a longer key L
-    ending with K's words ("serguei lavrov") when L is the only such key, or when L
-    occurs at least `dominance` times as often as all the other such keys together;
-    otherwise K is left alone (two people share the surname and none dominates). Chains
-    resolve to their end ("pen" -> "le pen" -> "marine le pen"). Keys that resolve to
-    nothing are absent from the result, and so are pairs `forbids(short, long)` rejects.
-    """
-    by_suffix: dict[tuple[str, ...], list[str]] = {}
-    for key in counts:
-        words = tuple(key.split())
-        for n in range(1, len(words)):
-            by_suffix.setdefault(words[-n:], []).append(key)
-    resolved: dict[str, str] = {}
-    for key in counts:
-        longer = sorted(by_suffix.get(tuple(key.split()), []), key=lambda k: (-counts[k], k))
-        # Only the longest names compete: "le pen" is itself a surname of "marine le pen".
-        full = [k for k in longer if not any(other != k and other.endswith(" " + k) for other in longer)]
-        if full and counts[full[0]] >= dominance * sum(counts[k] for k in full[1:]) and not (forbids and forbids(key, full[0])):
-            resolved[key] = full[0]
-    return resolved
 
 
 def load_nlp(model: str = MODEL):

@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .analysis import fold
 from .article import Person, Quote
+from .text import fold
 
 # Verbs of saying, in the forms they take after "a"/"avait" (past participle) and in the
 # present (inverted "explique-t-il" or plain "déclare Vladimir Poutine").

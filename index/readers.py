@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .article import Failure, RawRecord
+from .article import MAX_ARTICLE_BYTES, Failure, RawRecord
 from .encoding import DecodeError, declared_charset, decode, repair_mojibake
 from .warc import count_pages, page_record, read_warc
 
@@ -18,9 +18,6 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc"}
-
-# One article is never this big; a file that is, is a dump or a mistake, not an article.
-MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 
 
 def file_kind(path: Path) -> str | None:

@@ -6,11 +6,11 @@ import json
 import zlib
 
 from whoosh import columns, fields, formats
-from whoosh.analysis import Filter, Tokenizer
-from whoosh.analysis.acore import Token
+from whoosh.analysis import Filter, Token, Tokenizer
 
-from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, fold, stemmer_of
+from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, stemmer_of
 from .countries import resolve_country
+from .text import fold
 
 SCHEMA_VERSION = 5  # 3: the stemmer is a schema setting; accents folded before stemming; 5: facet column
 UNDATED_LAST = 2**31 - 1

@@ -14,13 +14,10 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from .article import Failure, RawRecord
+from .article import MAX_ARTICLE_BYTES, Failure, RawRecord
 from .encoding import DecodeError, declared_charset, decode
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-# The same bound as one article file: a bigger page is a dump or a mistake.
-MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
 def _one_member_per_record(head: bytes) -> bool:
@@ -84,9 +81,9 @@ def page_record(origin: str, url: str | None, payload: bytes, http_charset: str 
 
 def _payload(record) -> bytes:
     # content_stream() undoes chunked transfer and gzip/deflate/brotli content encoding.
-    data = record.content_stream().read(MAX_PAGE_BYTES + 1)
-    if len(data) > MAX_PAGE_BYTES:
-        raise ValueError(f"page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: too big to be one article")
+    data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ValueError(f"page larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: too big to be one article")
     return data
 
 

@@ -8,20 +8,16 @@ import errno
 import fcntl
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import writing
-from whoosh.codec.base import OutOfOrderError
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.system import emptybytes
 
-from .analysis import fold
 from .article import Article
 from .dedup import DuplicateGroups
 from .durable import ArchiveIndex
+from .errors import ArchiveIndexError, IndexLockedError
+from .folder import INDEX_NAME, index_exists, open_index
 from .metadata import content_hash
 from .originals import OriginalStore
 from .schema import (
@@ -36,188 +32,16 @@ from .schema import (
     facet_terms,
     pack_article,
 )
+from .text import fold
+from .whoosh_internals import ArchiveCodec, PostingPool, file_storage
 
-INDEX_NAME = "MAIN"
+# ArchiveCodec stays importable here: segments written before whoosh_internals.py existed name their codec by this path.
+__all__ = ["ArchiveCodec", "ArchiveWriter", "article_fields", "fingerprint", "index_schema", "prepare"]
+
 BATCH_SIZE = 2000  # articles per commit: a crash loses at most this many; larger batches write faster
 MAX_SEGMENTS = 32  # segments allowed before the smallest are merged
 LOCK_FILE = "newsarchive.lock"
 META_FILE = "newsarchive.json"
-
-
-class ArchiveIndexError(RuntimeError):
-    """The index folder cannot be opened or written; the message says why."""
-
-
-class IndexLockedError(ArchiveIndexError):
-    """Another process is writing the index."""
-
-
-def default_index_dir() -> Path:
-    """`$NEWSARCHIVE_INDEX`, else ./newsarchive-index."""
-    return Path(os.environ.get("NEWSARCHIVE_INDEX") or "newsarchive-index")
-
-
-def index_exists(path: Path) -> bool:
-    """True when `path` holds a newsarchive index."""
-    # Any table of contents counts: ArchiveIndex falls back to an older generation if
-    # the newest is unreadable, so whoosh.index.exists_in (which opens it) is not used.
-    return path.is_dir() and any(path.glob(f"_{INDEX_NAME}_*.toc"))
-
-
-def open_index(path: Path):
-    """Open an existing index for reading; ArchiveIndexError with a helpful message if there is none."""
-    if not path.exists():
-        raise ArchiveIndexError(f"no index at {path}: create one with `newsarchive index --index {path} FILES...`")
-    if not index_exists(path):
-        raise ArchiveIndexError(f"{path} is not a newsarchive index (no {INDEX_NAME} table of contents found)")
-    try:
-        return ArchiveIndex.open(path, indexname=INDEX_NAME)
-    except (OSError, ValueError, EOFError) as exc:
-        raise ArchiveIndexError(f"cannot open the index at {path}: {exc}") from exc
-
-
-MIN_COMPRESSED_BLOCK = 16  # postings in a block below which zlib costs more time than it saves bytes
-
-
-class ArchiveCodec(W3Codec):
-    """Whoosh's W3 codec, faster to write: small blocks not compressed, field lengths read once, no per-posting assertions.
-
-    Only writing changes: what it writes is the W3 format, read by W3's own readers. The
-    class is named in each segment's metadata, so it must stay importable here. Posting
-    lists are never inlined in the term table (W3's default): W3's inline reader
-    (ListMatcher) misjudges block quality and drops top hits from optimised searches.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(blocklimit=128, compression=3, inlinelimit=1)
-
-    def postings_writer(self, dbfile, byteids=False):
-        return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit)
-
-    def field_writer(self, storage, segment):
-        return _FieldWriter(self, storage, segment)
-
-
-class _PostingsWriter(W3PostingsWriter):
-    def add_posting(self, id_, weight, vbytes, length=None):
-        # W3's version, without its per-posting type assertions.
-        if len(self._ids) >= self._blocklimit:
-            self._write_block()
-        self._ids.append(id_)
-        self._weights.append(weight)
-        if weight > self._maxweight:
-            self._maxweight = weight
-        if vbytes:
-            self._values.append(vbytes)
-        if length:
-            if self._minlength is None or length < self._minlength:
-                self._minlength = length
-            if length > self._maxlength:
-                self._maxlength = length
-
-    def _write_block(self, last=False):
-        level = self._compression
-        if len(self._ids) < MIN_COMPRESSED_BLOCK:
-            self._compression = 0  # the block header records the level, so readers know
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = level
-
-
-class _FieldWriter(W3FieldWriter):
-    def add_postings(self, schema, lengths, items):
-        """W3's loop over sorted postings, with each field's lengths read once instead of once per posting."""
-        count = lengths.doc_count_all() if lengths is not None else 0
-        add_posting = None
-        column: list = []
-        lastfn = lasttext = None
-        for fieldname, btext, docnum, weight, value in items:
-            if lastfn is not None and fieldname < lastfn:
-                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
-            if fieldname == lastfn and lasttext and btext < lasttext:
-                raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
-            if fieldname != lastfn:
-                if lasttext is not None:
-                    self.finish_term()
-                if lastfn is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                add_posting = self._postwriter.add_posting
-                column = [lengths.doc_field_length(d, fieldname) for d in range(count)] if lengths is not None else []
-                lastfn, lasttext = fieldname, None
-            if docnum == -1:
-                continue  # Whoosh's marker for spelling words, which W3 does not store
-            if btext != lasttext:
-                if lasttext is not None:
-                    self.finish_term()
-                self.start_term(btext)
-                lasttext = btext
-            length = column[docnum] if docnum < count else 0
-            add_posting(docnum, weight, emptybytes if value is None else value, length)
-        if lasttext is not None:
-            self.finish_term()
-        if lastfn is not None:
-            self.finish_field()
-
-
-class PostingPool(writing.PostingPool):
-    """Whoosh's posting pool, grouped by field and term as postings arrive.
-
-    Whoosh keeps one tuple per posting and sorts them all at commit; documents arrive in
-    document order, so grouping by (field, term) leaves only the distinct terms to sort
-    (a tenth of the postings). Beyond `limitmb` a sorted run goes to disk, as in Whoosh.
-    """
-
-    def __init__(self, tempstore, segment, limitmb: int = 128, **kwargs) -> None:
-        super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self._fields: dict[str, dict[bytes, list]] = {}
-
-    def add(self, item):
-        fieldname, tbytes, docnum, weight, vbytes = item
-        terms = self._fields.get(fieldname)
-        if terms is None:
-            terms = self._fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        postings = terms.get(tbytes)
-        if postings is None:
-            terms[tbytes] = [(docnum, weight, vbytes)]
-        else:
-            postings.append((docnum, weight, vbytes))
-        # Whoosh's estimate of the posting's memory, which decides when a run goes to disk.
-        self.currentsize += 150 + len(fieldname) + 2 * len(tbytes) + len(vbytes or b"")
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _sorted(self):
-        fields, self._fields = self._fields, {}
-        for fieldname in sorted(fields):
-            terms = fields[fieldname]
-            for tbytes in sorted(terms):
-                postings = terms[tbytes]
-                postings.sort(key=_docnum)  # already in order but for merged segments: one pass
-                for docnum, weight, vbytes in postings:
-                    yield fieldname, tbytes, docnum, weight, vbytes
-
-    def save(self):
-        if self._fields:
-            path, f = self._new_run()
-            self._write_run(f, self._sorted())
-            self._add_run(path)
-        self.currentsize = 0
-
-    def items(self, maxfiles=128):
-        if not self.runs:
-            return self._sorted()
-        self.save()
-        if maxfiles < len(self.runs):
-            self.reduce_to(maxfiles, maxfiles)
-        runs, self.runs = self.runs, []
-        return self._merge_runs(runs)
-
-
-def _docnum(posting: tuple) -> int:
-    return posting[0]
 
 
 def merge_policy(writer, segments: list) -> list:
@@ -284,7 +108,6 @@ class WriteSummary:
     updated: int = 0
     unchanged: int = 0
     committed: int = 0  # articles made durable so far (added + updated in finished batches)
-    ids: list[str] = field(default_factory=list)
 
 
 def fingerprint(article: Article) -> str:
@@ -401,7 +224,7 @@ class ArchiveWriter:
                 self._ix = ArchiveIndex.open(self.path, indexname=INDEX_NAME)
             else:
                 schema = build_schema(self.stemmer) if self.stemmer else build_schema()
-                self._ix = ArchiveIndex.create(FileStorage(str(self.path)), schema, indexname=INDEX_NAME)
+                self._ix = ArchiveIndex.create_first(file_storage(self.path), schema, indexname=INDEX_NAME)
             self._analysis_key = analysis_key(self._ix.schema)
             self._fieldnames = set(self._ix.schema.names())
             self.groups = DuplicateGroups(self.path)
@@ -425,10 +248,6 @@ class ArchiveWriter:
         except LockError:
             raise IndexLockedError(f"index is being written by another process: {self.path}") from None
         self._searcher = self._ix.searcher()
-
-    def status(self, article: Article) -> str:
-        """Whether writing `article` would add, update, or change nothing."""
-        return self._state(article.id, fingerprint(article))
 
     def _state(self, article_id: str, fp: str) -> str:
         if article_id in self._seen:
@@ -480,7 +299,6 @@ class ArchiveWriter:
             self._writer.update_document(**doc)
         self._seen[article.id] = doc["fingerprint"]
         setattr(self.summary, state, getattr(self.summary, state) + 1)
-        self.summary.ids.append(article.id)
         self._pending += 1
         if self._pending >= self.batch_size:
             self.commit()
@@ -494,27 +312,25 @@ class ArchiveWriter:
 
     def commit(self) -> None:
         """Make everything written so far durable and visible to searches."""
-        if self._writer is None:
-            return
-        if self._pending:
-            self._searcher.close()
-            self.groups.save()  # before the index: a crash then leaves groups for articles a re-run adds again
-            self._writer.commit(mergetype=merge_policy)
-            self.summary.committed += self._pending
-            self._pending = 0
+        if self._writer is not None and self._commit_pending():
             self._begin()
+
+    def _commit_pending(self) -> bool:
+        """Commit the batch being written, if any; True when something was committed."""
+        if not self._pending:
+            return False
+        self._searcher.close()
+        self.groups.save()  # before the index: a crash then leaves groups for articles a re-run adds again
+        self._writer.commit(mergetype=merge_policy)
+        self.summary.committed += self._pending
+        self._pending = 0
+        return True
 
     def close(self) -> None:
         """Commit what is pending and release the lock."""
         try:
             if self._writer is not None:
-                if self._pending:
-                    self._searcher.close()
-                    self.groups.save()
-                    self._writer.commit(mergetype=merge_policy)
-                    self.summary.committed += self._pending
-                    self._pending = 0
-                else:
+                if not self._commit_pending():
                     self._searcher.close()
                     self._writer.cancel()
                 self._writer = None

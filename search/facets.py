@@ -1,7 +1,8 @@
 """Facet counts over a whole result set, in time that does not grow with the hits.
 
-Per index generation, each multi-valued facet field (person, country) is loaded once
-from the postings into two aligned arrays (document number, value number). Counting a
+Per index generation, each multi-valued facet field (person, country) is loaded once,
+segment by segment from the facet column (or the postings of older indexes), into two
+aligned arrays (document number, value number). Counting a
 result set is then a mask over document numbers and one numpy bincount: the cost is
 bounded by the size of the archive, whatever the number of hits, and no Python loop
 runs over hits. Years come from the `year` column the same way.
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsarchive.index.aliases import Aliases
-from newsarchive.index.analysis import fold
-from newsarchive.index.entities import resolve_surnames
+from newsarchive.index.aliases import Aliases, resolve_surnames
+from newsarchive.index.countries import country_label
 from newsarchive.index.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+from newsarchive.index.text import fold
 
 
 @dataclass
@@ -254,6 +255,15 @@ class FacetCache:
         ordered = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), facet.values[i]))
         result = [(facet.values[i], int(counts[i])) for i in ordered if facet.values[i] not in exclude]
         return result[:limit]
+
+    def counts(self, mask: np.ndarray | None, limit: int, by_group: bool = False) -> dict[str, list[dict]]:
+        """The person, country and year facets of a selection, as the result JSON gives them."""
+        return {
+            "person": [{"value": self.person_name(key), "count": n} for key, n in self.top(self.person, mask, limit, by_group=by_group)],
+            "country": [{"value": code, "label": country_label(code), "count": n}
+                        for code, n in self.top(self.country, mask, limit, by_group=by_group)],
+            "year": [{"value": year, "count": n} for year, n in self.year_counts(mask, by_group=by_group)],
+        }
 
     def year_counts(self, mask: np.ndarray | None, by_group: bool = False) -> list[tuple[int, int]]:
         """(year, count) for the selection, oldest first; undated articles are left out."""

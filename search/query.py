@@ -1,27 +1,19 @@
-"""A user's search, validated: query text, filters, dates, sort and page -> Whoosh queries."""
+"""Query text -> Whoosh queries: the parser (words, phrases, operators in French and English, fields), free text, terms."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass, field
 
 from whoosh import qparser, query
 from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from newsarchive.index.countries import country_labels, resolve_country
+from .request import QueryError
 
-MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 64
-MAX_FILTER_VALUES = 20
-MAX_PAGE = 1000
-MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 2
-SORTS = ("relevance", "newest", "oldest")
-WITHIN = ("text", "exact", "quotes")
-COUNTS = ("articles", "groups")
 # The fields each "within" searches, with their weights.
 WITHIN_FIELDS = {"text": {"title": 2.0, "body": 1.0}, "exact": {"exact": 1.0}, "quotes": {"quote": 1.0}}
 
@@ -50,108 +42,6 @@ FIELD_ALIASES = {
 
 _FIELD_NAMES = sorted({*FIELD_ALIASES, *(a for aliases in FIELD_ALIASES.values() for a in aliases), "date", "id", "url", "language"})
 _FIELD_PREFIX = re.compile(r"(?<![\w-])(?:{}):".format("|".join(map(re.escape, _FIELD_NAMES))), re.I)
-
-
-class QueryError(ValueError):
-    """The search cannot run as asked; the message tells the user what to change."""
-
-
-@dataclass
-class SearchRequest:
-    """Everything that defines one search (and one URL of the search page)."""
-
-    query: str = ""
-    persons: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    limit: int = 10
-    facet_limit: int = 10
-    # Where the words are looked for: "text" (titles and bodies, stemmed and folded),
-    # "exact" (word forms as written) or "quotes" (inside quotations only).
-    within: str = "text"
-    quote_by: list[str] = field(default_factory=list)  # quotations by these persons (implies within="quotes")
-    all_versions: bool = False  # every near-duplicate version, instead of one result per group
-    group: str | None = None  # only the versions of this near-duplicate group
-    count: str = "articles"  # facet counts: "articles", or "groups" (each near-duplicate group once)
-
-    def validate(self) -> SearchRequest:
-        """Check every parameter; raise QueryError with a helpful message when one is wrong."""
-        if not isinstance(self.query, str):
-            raise QueryError("the query must be text")
-        self.query = _clean_text(self.query)
-        if len(self.query) > MAX_QUERY_CHARS:
-            raise QueryError(f"the query is too long ({len(self.query)} characters; at most {MAX_QUERY_CHARS})")
-        if self.sort not in SORTS:
-            raise QueryError(f"unknown sort {self.sort!r}: use one of {', '.join(SORTS)}")
-        if not 1 <= self.page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
-        if not 1 <= self.limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
-        if not 0 <= self.facet_limit <= 1000:
-            raise QueryError("facet_limit must be between 0 and 1000")
-        self.persons = [_clean_text(p) for p in self.persons if p and _clean_text(p)]
-        self.countries = [_clean_text(c) for c in self.countries if c and _clean_text(c)]
-        if len(self.persons) + len(self.countries) > MAX_FILTER_VALUES:
-            raise QueryError(f"too many filters (at most {MAX_FILTER_VALUES})")
-        for name in self.persons:
-            if len(name) > 200:
-                raise QueryError("a person filter is too long (at most 200 characters)")
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise QueryError(f"the start date {self.date_from} is after the end date {self.date_to}")
-        self.quote_by = [_clean_text(p) for p in self.quote_by if p and _clean_text(p)]
-        if len(self.quote_by) > MAX_FILTER_VALUES or any(len(p) > 200 for p in self.quote_by):
-            raise QueryError(f"too many or too long speaker filters (at most {MAX_FILTER_VALUES} of 200 characters)")
-        if self.quote_by:
-            self.within = "quotes"
-        if self.within not in WITHIN:
-            raise QueryError(f"unknown 'within' {self.within!r}: use one of {', '.join(WITHIN)}")
-        if self.count not in COUNTS:
-            raise QueryError(f"unknown count {self.count!r}: use articles or groups")
-        if self.group is not None and not re.fullmatch(r"[uc][0-9a-f]{19}", self.group):
-            raise QueryError(f"{self.group[:40]!r} is not a group id")
-        return self
-
-    def country_codes(self) -> list[str]:
-        """The country filters as ISO codes; QueryError for a name nobody knows."""
-        codes = []
-        for value in self.countries:
-            code = resolve_country(value)
-            if code is None:
-                raise QueryError(f"unknown country {value!r}: use an ISO code (RU) or a French or English name (Russie, Russia)")
-            if code not in codes:
-                codes.append(code)
-        return codes
-
-
-def _clean_text(text: str) -> str:
-    # Control characters come from copy-paste and hostile clients; they never mean anything here.
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text).strip()
-
-
-def parse_date_bound(text: str | None, end: bool = False) -> dt.date | None:
-    """Read YYYY, YYYY-MM or YYYY-MM-DD as the start (or, with `end`, the last day) of that period."""
-    if text is None or not str(text).strip():
-        return None
-    text = str(text).strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-    if not match:
-        raise QueryError(f"cannot read the date {text!r}: write it as YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = int(match[1]), match[2], match[3]
-    try:
-        if day:
-            return dt.date(year, int(month), int(day))
-        if month:
-            first = dt.date(year, int(month), 1)
-            if not end:
-                return first
-            following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
-    except ValueError:
-        raise QueryError(f"{text!r} is not a real date") from None
 
 
 def make_parser(schema, within: str = "text") -> qparser.QueryParser:
@@ -264,7 +154,7 @@ def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS)
 
 def word_pairs(text: str, analyzer) -> set[tuple[str, str]]:
     """Consecutive analysed terms of `text` (stop words do not separate them: they are not indexed)."""
-    spans = getattr(analyzer, "_spans", None)
+    spans = getattr(analyzer, "spans", None)
     tokens = [(pos, term) for pos, _, _, term, _ in spans(text)] if spans else [(t.pos, t.text) for t in analyzer(text, positions=True)]
     return {(a, b) for (pa, a), (pb, b) in itertools.pairwise(tokens) if pb == pa + 1}
 
@@ -276,53 +166,6 @@ def date_filter(date_from: dt.date | None, date_to: dt.date | None) -> query.Que
     start = dt.datetime.combine(date_from, dt.time.min) if date_from else None
     end = dt.datetime.combine(date_to, dt.time.max) if date_to else None
     return query.DateRange("date", start, end)
-
-
-def country_label(code: str) -> str:
-    """The French name shown for a country code."""
-    return country_labels().get(code, code)
-
-
-def request_from_args(args) -> SearchRequest:
-    """A SearchRequest from URL parameters (a Werkzeug MultiDict or a dict of lists)."""
-
-    def get_all(name: str) -> list[str]:
-        if hasattr(args, "getlist"):
-            return [v for v in args.getlist(name)]
-        value = args.get(name)
-        if value is None:
-            return []
-        return list(value) if isinstance(value, (list, tuple)) else [value]
-
-    def get(name: str, default: str | None = None) -> str | None:
-        values = get_all(name)
-        return values[0] if values else default
-
-    def number(name: str, default: int) -> int:
-        raw = get(name)
-        if raw is None or raw == "":
-            return default
-        try:
-            return int(raw)
-        except ValueError:
-            raise QueryError(f"{name} must be a whole number, not {raw[:40]!r}") from None
-
-    return SearchRequest(
-        query=get("q", "") or "",
-        persons=get_all("person"),
-        countries=get_all("country"),
-        date_from=parse_date_bound(get("from")),
-        date_to=parse_date_bound(get("to"), end=True),
-        sort=get("sort", "relevance") or "relevance",
-        page=number("page", 1),
-        limit=number("limit", 10),
-        facet_limit=number("facet_limit", 10),
-        within=get("within", "text") or "text",
-        quote_by=get_all("quote_by"),
-        all_versions=(get("versions") or "") == "all",
-        group=get("group") or None,
-        count=get("count", "articles") or "articles",
-    ).validate()
 
 
 def query_terms(q: query.Query | None, fields: tuple[str, ...] = ("title", "body")) -> set[str]:

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from markupsafe import escape
 from unidecode import unidecode
-from whoosh import highlight
 
 from newsarchive.index.analysis import stemmer_of
 
@@ -21,10 +20,6 @@ class Snippet:
 
     fragments: list[list[tuple[str, bool]]] = field(default_factory=list)
 
-    def has_match(self) -> bool:
-        """True when some piece is a query match."""
-        return any(is_match for frag in self.fragments for _, is_match in frag)
-
     def html(self) -> str:
         """Escaped HTML with matches in <mark>; article text can never inject markup."""
         parts = []
@@ -35,31 +30,6 @@ class Snippet:
     def text(self, mark: tuple[str, str] = ("", "")) -> str:
         """Plain text, matches wrapped in `mark` (e.g. ANSI bold for a terminal)."""
         return " ".join("".join(f"{mark[0]}{t}{mark[1]}" if m else t for t, m in frag) for frag in self.fragments)
-
-
-class SegmentFormatter(highlight.Formatter):
-    """A Whoosh formatter that returns a Snippet instead of an HTML string."""
-
-    def format_fragment(self, fragment, replace=False):
-        pieces: list[tuple[str, bool]] = []
-        index = fragment.startchar
-        text = fragment.text
-        if index > 0:
-            pieces.append((ELLIPSIS, False))
-        for t in fragment.matches:
-            if t.startchar is None or t.startchar < index:
-                continue
-            if t.startchar > index:
-                pieces.append((text[index:t.startchar], False))
-            pieces.append((text[t.startchar:t.endchar], True))
-            index = t.endchar
-        pieces.append((text[index:fragment.endchar], False))
-        if fragment.endchar < len(text):
-            pieces.append((ELLIPSIS, False))
-        return [(" ".join(t.split("\n")) if not m else t, m) for t, m in pieces if t]
-
-    def format(self, fragments, replace=False):
-        return Snippet([self.format_fragment(f, replace) for f in fragments])
 
 
 def lead_snippet(text: str, chars: int) -> Snippet:

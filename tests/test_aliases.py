@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.index.aliases import AliasError, Aliases
+from newsarchive.index.aliases import AliasError, Aliases, resolve_surnames
 from newsarchive.index.article import Person
 
 
@@ -56,8 +56,34 @@ def test_split_rule_stops_the_within_article_merge():
 
 
 def test_split_rule_stops_the_archive_level_surname_resolution():
-    from newsarchive.index.entities import resolve_surnames
-
     counts = {"marine le pen": 40, "le pen": 5}
     assert resolve_surnames(counts) == {"le pen": "marine le pen"}
     assert resolve_surnames(counts, forbids=Aliases.parse("Marine Le Pen != Le Pen").forbids) == {}
+
+
+# --- resolve_surnames: one facet value per person across the archive ----------------------
+
+
+def test_a_surname_resolves_to_the_only_full_name_with_it():
+    assert resolve_surnames({"lavrov": 3, "serguei lavrov": 10}) == {"lavrov": "serguei lavrov"}
+
+
+def test_a_surname_resolves_to_a_dominant_full_name():
+    assert resolve_surnames({"macron": 30, "emmanuel macron": 100, "brigitte macron": 5}) == {"macron": "emmanuel macron"}
+
+
+def test_a_surname_shared_without_a_dominant_full_name_stays_alone():
+    assert resolve_surnames({"trump": 30, "donald trump": 100, "ivanka trump": 50}) == {}
+
+
+def test_a_compound_surname_and_its_last_word_resolve_to_the_full_name():
+    found = resolve_surnames({"pen": 1, "le pen": 10, "marine le pen": 30, "jean marie le pen": 5})
+    assert found == {"pen": "marine le pen", "le pen": "marine le pen"}
+
+
+def test_a_first_name_does_not_resolve_to_a_full_name():
+    assert resolve_surnames({"donald": 3, "donald trump": 10}) == {}
+
+
+def test_a_lone_surname_without_full_name_stays_alone():
+    assert resolve_surnames({"poutine": 4}) == {}

@@ -19,12 +19,11 @@ from newsarchive.index.analysis import (
     LightFrenchStemFilter,
     SnowballFrenchStemFilter,
     analyze,
-    fold,
     french_stop_words,
     light_french_stem,
     stemmer_of,
-    to_ascii,
 )
+from newsarchive.index.text import fold, to_ascii
 
 
 def run(chain, text: str) -> list[tuple[str, int]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import unicodedata
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -228,13 +230,25 @@ def test_stats_json(runner, mini_index):
     assert data["size_bytes"] > 0
 
 
-def test_help_explains_every_command(runner):
+def test_the_group_help_lists_every_command(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for command in ("extract", "index", "search", "serve", "stats"):
-        assert command in result.stdout
-    search_help = runner.invoke(main, ["search", "--help"]).stdout
-    assert "--person" in search_help and "--country" in search_help and "--sort" in search_help
+    for name, command in main.commands.items():
+        assert re.search(rf"^  {name}\s+\S", result.stdout, re.M), f"{name} is not listed with its summary"
+        assert command.get_short_help_str(limit=300).split()[0] in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_each_command_explains_itself_and_every_option(runner, name):
+    command = main.commands[name]
+    result = runner.invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    first_line = command.help.strip().splitlines()[0]
+    assert " ".join(first_line.split()) in " ".join(result.stdout.split())
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert any(flag in result.stdout for flag in param.opts), f"{name} --help does not show {param.opts}"
+            assert param.help, f"{name} {param.opts[0]} has no help text"
 
 
 def test_samples_folder_indexes_without_failures(runner, tmp_path):

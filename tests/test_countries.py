@@ -6,8 +6,8 @@ from importlib import resources
 
 import pytest
 
-from newsarchive.index.analysis import fold
 from newsarchive.index.countries import country_labels, find_countries, resolve_country
+from newsarchive.index.text import fold
 
 DATA_FILES = ["demonyms_fr.tsv", "cities_fr.tsv", "country_aliases_fr.tsv", "regions_fr.tsv"]
 

@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 
 from newsarchive.cli import main
-from newsarchive.index import export as export_module
-from newsarchive.index.analysis import ELIDED_PREFIXES, french_stop_words
-from newsarchive.index.export import STEMMER_NAMES, export_opensearch, index_definition
-from newsarchive.search.searcher import Archive
+from newsarchive.index.analysis import french_stop_words
+from newsarchive.index.text import ELIDED_PREFIXES
+from newsarchive.search import opensearch as export_module
+from newsarchive.search.archive import Archive
+from newsarchive.search.opensearch import STEMMER_NAMES, export_opensearch, index_definition
 
 
 def bulk_pairs(files) -> list[tuple[dict, dict]]:

@@ -8,11 +8,12 @@ import pytest
 
 from newsarchive.index import writer as writer_module
 from newsarchive.index.article import Article
+from newsarchive.index.folder import open_index
 from newsarchive.index.schema import FACET_FIELDS
-from newsarchive.index.writer import ArchiveWriter, open_index
+from newsarchive.index.writer import ArchiveWriter
 from newsarchive.search import facets
-from newsarchive.search.query import SearchRequest
-from newsarchive.search.searcher import Archive
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
 
 from .conftest import DATA, build_index
 

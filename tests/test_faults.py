@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.index.folder import open_index
 from newsarchive.index.metadata import article_id, normalize_url
-from newsarchive.index.writer import ArchiveWriter, open_index
-from newsarchive.search.query import SearchRequest
-from newsarchive.search.searcher import Archive
+from newsarchive.index.writer import ArchiveWriter
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
 from newsarchive.web import create_app
 
 pytestmark = pytest.mark.slow

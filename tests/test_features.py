@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsarchive.cli import main
-from newsarchive.search.query import SearchRequest
-from newsarchive.search.searcher import Archive
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
 from newsarchive.web import create_app
 
 from .conftest import DATA, SEED, build_index, need_shared

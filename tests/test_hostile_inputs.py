@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.metadata import article_id, normalize_url
-from newsarchive.search.query import SearchRequest
-from newsarchive.search.searcher import Archive
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from newsarchive.index.analysis import FrenchAnalyzer, analyze
 from newsarchive.index.article import Article
+from newsarchive.index.folder import open_index
 from newsarchive.index.pipeline import (
     AHEAD_SECONDS,
     CHUNK,
@@ -25,7 +26,8 @@ from newsarchive.index.pipeline import (
     window,
 )
 from newsarchive.index.schema import build_schema, schema_stemmer
-from newsarchive.index.writer import ArchiveCodec, ArchiveWriter, PostingPool, article_fields, open_index, prepare
+from newsarchive.index.whoosh_internals import ArchiveCodec, PostingPool
+from newsarchive.index.writer import ArchiveWriter, article_fields, prepare
 
 from .conftest import DATA
 

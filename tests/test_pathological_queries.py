@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from newsarchive.cli import main
+from newsarchive.search.request import MAX_FILTER_VALUES, PARAMS
 from newsarchive.web import create_app
 
 MAX_SECONDS = 5.0
@@ -125,6 +126,30 @@ CASES = [
     case("country-21-times", {"country": ["RU"] * 21}),
     case("everything-at-once", {"q": '"(NOT* title:', "person": ["\x00"] * 3, "country": "\u202e", "from": "2017", "to": "2016-13", "page": "-0"}),
 ]
+
+
+def limit_cases() -> list:
+    """For every declared parameter, values just past its limits (from the same table as the URL parser and the CLI)."""
+    cases = []
+    for p in PARAMS:
+        if p.kind == "int":
+            cases += [case(f"{p.key}-below-{p.low}", {p.key: str(p.low - 1)}), case(f"{p.key}-above-{p.high}", {p.key: str(p.high + 1)}),
+                      case(f"{p.key}-not-a-number", {p.key: "douze"})]
+        elif p.kind == "choice":
+            cases.append(case(f"{p.key}-not-a-choice", {p.key: "n'importe"}))
+        elif p.kind == "texts":
+            cases += [case(f"{p.key}-too-long", {p.key: "x" * (p.max_chars + 1)}),
+                      case(f"{p.key}-too-many", {p.key: ["Sergueï Lavrov"] * (MAX_FILTER_VALUES + 1)})]
+        elif p.kind == "text":
+            cases.append(case(f"{p.key}-too-long", {p.key: "x" * (p.max_chars + 1)}))
+        elif p.kind == "date":
+            cases.append(case(f"{p.key}-not-a-date", {p.key: "hier"}))
+        elif p.kind == "switch":
+            cases.append(case(f"{p.key}-other-value", {p.key: "toutes"}))
+    return cases
+
+
+CASES += limit_cases()
 PAGE_ONLY_CASES = [
     case("lang-script", {"lang": "<script>alert(1)</script>", "q": "Lavrov"}),
     case("facet-filter-script", {"pf": "<script>alert(1)</script>", "cf": "x" * 1000}),
@@ -186,17 +211,21 @@ def test_search_page_answers_200_or_a_400_with_the_message_escaped(client, param
 
 
 def cli_args(params: dict) -> list[str] | None:
+    """The CLI arguments of the same search: each URL key's option, as the parameter table declares it (None for page-only keys)."""
+    declared = {p.key: p for p in PARAMS}
     args: list[str] = []
-    options = {"page": "--page", "limit": "--limit", "facet_limit": "--facet-limit", "sort": "--sort", "from": "--from", "to": "--to"}
     for key, value in params.items():
-        values = value if isinstance(value, list) else [value]
-        if key in options:
-            args += [options[key], values[0]]
-        elif key in ("person", "country"):
-            for v in values:
-                args += [f"--{key}", v]
-        elif key != "q":
+        p = declared.get(key)
+        if p is None:
             return None
+        values = value if isinstance(value, list) else [value]
+        if p.cli_flag is None:
+            continue  # the query: the command's argument
+        if p.kind == "switch":
+            args += [p.cli_flag] if values[0] == p.on else []
+        else:
+            for v in values if p.kind == "texts" else values[:1]:
+                args += [p.cli_flag, v]
     return [*args, "--", params.get("q", "")]
 
 

@@ -15,7 +15,7 @@ from newsarchive.index.countries import find_countries
 from newsarchive.index.encoding import DecodeError, declared_charset, decode
 from newsarchive.index.entities import clean_person
 from newsarchive.index.extract import MAX_TITLE_CHARS, extract
-from newsarchive.search.query import QueryError, parse_date_bound
+from newsarchive.search.request import QueryError, parse_date_bound
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 

@@ -20,7 +20,7 @@ from newsarchive.index.boilerplate import Rule
 from newsarchive.index.extract import extract
 from newsarchive.index.originals import OriginalStore
 from newsarchive.index.writer import ArchiveWriter
-from newsarchive.search.searcher import Archive
+from newsarchive.search.archive import Archive
 
 SIGN_OFF = "Bonne lecture à tous, et rendez-vous demain pour la suite de notre série."
 PARAGRAPHS = [
@@ -193,3 +193,41 @@ def test_no_entities_keeps_the_stored_persons_and_a_full_reindex_recognises_them
     (again,) = stored_articles(index).values()
     assert "Sergueï Lavrov" in {p.name for p in again.persons}
     assert all(mention in again.text for person in again.persons for mention in person.mentions)
+
+
+# --- the same runs as functions, without click ------------------------------------------------
+
+
+def test_index_files_reindex_and_reannotate_report_what_they_did(tmp_path):
+    from newsarchive.index.pipeline import plan
+    from newsarchive.index.runs import index_files, reannotate, reindex, stored_articles
+
+    inputs, index = tmp_path / "inputs", tmp_path / "index"
+    count = write_inputs(inputs)
+    ticks = []
+    first = index_files(index, plan([inputs]), workers=1, with_entities=False, progress=ticks.append)
+    assert (first.counts, first.failures, sum(ticks)) == ({"added": count, "updated": 0, "unchanged": 0}, [], count)
+    ids = {a.id for a in stored_articles(index)}
+    assert first.to_json()["added"] == count and first.line.startswith(f"Indexed into {index}: {count} added")
+    shutil.rmtree(inputs)
+    again = reindex(index, workers=1, with_entities=False)
+    assert again.counts == {"articles": count, "updated": 0, "unchanged": count} and not again.failures
+    annotated = reannotate(index, workers=1)
+    assert annotated.counts["articles"] == count and not annotated.failures
+    assert {a.id for a in stored_articles(index)} == ids and len(ids) == count
+
+
+def test_a_run_that_cannot_write_says_so_as_an_index_error(tmp_path, monkeypatch):
+    from newsarchive.index import runs
+    from newsarchive.index.errors import ArchiveIndexError
+    from newsarchive.index.pipeline import plan
+
+    inputs = tmp_path / "inputs"
+    write_inputs(inputs)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runs.ArchiveWriter, "add", full_disk)
+    with pytest.raises(ArchiveIndexError, match=r"cannot write the index at .*No space left on device"):
+        runs.index_files(tmp_path / "index", plan([inputs]), workers=1, with_entities=False)

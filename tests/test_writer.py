@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 
 from newsarchive.index.article import Article, Country, Person
-from newsarchive.index.writer import ArchiveIndexError, ArchiveWriter, IndexLockedError, open_index
-from newsarchive.search.query import SearchRequest
-from newsarchive.search.searcher import Archive
+from newsarchive.index.errors import ArchiveIndexError, IndexLockedError
+from newsarchive.index.folder import open_index
+from newsarchive.index.writer import ArchiveWriter
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
 
 
 def article(id_: str = "u1", text: str = "Un article sur la coopération.", **kw) -> Article:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from newsarchive.index.writer import default_index_dir
+from newsarchive.index.folder import default_index_dir
 
 # No inline script or style: everything comes from /static, so an injected tag cannot run.
 CSP = (
@@ -23,9 +23,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False
 
-    from .views import bp
+    from . import api, errors, pages
 
-    app.register_blueprint(bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
 
     @app.after_request
     def security_headers(response):

@@ -80,6 +80,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stemmed_switch": "chercher toutes les formes du mot",
         "quotes_in_article": "Citations",
         "said_by": "Citations de cette personne",
+        "notice_free_text": "recherche libre : articles classés selon les mots les plus distinctifs de la requête (pour exiger chaque mot, reliez-les par ET)",
+        "notice_no_known_word": "aucun mot de la requête ne figure dans l'archive",
+        "notice_no_searchable_word": "la requête ne contient aucun mot cherchable (seulement des mots vides ?)",
+        "internal_error_title": "Erreur interne",
+        "internal_error": "La recherche a échoué de façon inattendue.",
     },
     "en": {
         "search_label": "Search the archive",
@@ -150,6 +155,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stemmed_switch": "search every form of the word",
         "quotes_in_article": "Quotations",
         "said_by": "Quotations of this person",
+        "notice_free_text": "free text: articles ranked by the query's most distinctive words (to require each word, join them with AND)",
+        "notice_no_known_word": "no word of the query is in the archive",
+        "notice_no_searchable_word": "the query has no searchable word (only stop words?)",
+        "internal_error_title": "Internal error",
+        "internal_error": "The search failed unexpectedly.",
     },
 }
 

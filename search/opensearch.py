@@ -17,8 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .analysis import ELIDED_PREFIXES, french_stop_words
-from .schema import schema_stemmer, unpack_article
+from unidecode import unidecode
+
+from newsarchive.index.analysis import french_stop_words
+from newsarchive.index.countries import country_label
+from newsarchive.index.schema import schema_stemmer, unpack_article
+from newsarchive.index.text import ELIDED_PREFIXES
+
+from .archive import Archive
 
 BULK_ARTICLES = 5_000  # articles per _bulk file: a few tens of MB, under the usual 100 MB request limit
 DEFAULT_NAME = "newsarchive"
@@ -39,7 +45,7 @@ class ExportSummary:
 
 def index_definition(stemmer: str) -> dict:
     """Settings and mappings whose French analyzer mirrors the project's chain (with `stemmer`)."""
-    stop_words = sorted(french_stop_words() | {_ascii(w) for w in french_stop_words()})
+    stop_words = sorted(french_stop_words() | {unidecode(w) for w in french_stop_words()})
     return {
         "settings": {
             "analysis": {
@@ -83,19 +89,11 @@ def _text_field() -> dict:
     return {"type": "text", "analyzer": "newsarchive_french", "fields": {"exact": {"type": "text", "analyzer": "newsarchive_exact"}}}
 
 
-def _ascii(word: str) -> str:
-    from unidecode import unidecode
-
-    return unidecode(word)
-
-
-def documents(archive) -> Iterator[dict]:
+def documents(archive: Archive) -> Iterator[dict]:
     """Every live article of an Archive as an OpenSearch document (persons in their archive-wide display form)."""
-    from newsarchive.search.query import country_label
-
-    searcher = archive.searcher()
-    cache = archive.facet_cache(searcher)
-    for stored in searcher.all_stored_fields():
+    snap = archive.snapshot()
+    cache = snap.facets
+    for stored in snap.searcher.all_stored_fields():
         article = unpack_article(stored.get("article"))
         if not article:
             continue
@@ -117,8 +115,6 @@ def documents(archive) -> Iterator[dict]:
 
 def export_opensearch(index_dir: Path, out_dir: Path, name: str = DEFAULT_NAME) -> ExportSummary:
     """Write OUT/index.json and OUT/articles-NNNNN.ndjson for the index at `index_dir`."""
-    from newsarchive.search.searcher import Archive
-
     archive = Archive(index_dir)
     stemmer = schema_stemmer(archive.schema) or "snowball"
     out_dir.mkdir(parents=True, exist_ok=True)

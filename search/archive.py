@@ -1,0 +1,186 @@
+"""Archive: a searchable index, the one object the web and the CLI hold. A façade over the modules of `search`.
+
+A search is planned (plan.py), matched and ranked (ranking.py, over engine.py's numpy
+evaluation or Whoosh's), counted (facets.py) and shown (results.py); reports.py answers
+the questions around it. Archive keeps what they share: this thread's searcher and the
+caches of the current index generation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsarchive.index.aliases import Aliases
+from newsarchive.index.article import Article
+from newsarchive.index.folder import open_index
+from newsarchive.index.originals import OriginalStore
+from newsarchive.index.schema import unpack_article
+
+from . import reports
+from .facets import FacetCache
+from .plan import Planner
+from .postings import IndexArrays
+from .query import query_terms
+from .ranking import matching, ranked_page, whoosh_matches
+from .request import QueryError, SearchRequest
+from .results import SearchResult, make_hit
+from .snapshot import PerGeneration, Snapshot
+from .snippets import highlight_paragraphs
+
+SIMILAR_TERMS = 12  # key terms of an article that "similar articles" look for
+_OPERATOR_WORDS = ("and", "or", "not", "et", "ou", "sauf")
+
+
+class Archive:
+    """A searchable index. Thread-safe: each thread gets its own up-to-date searcher."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.ix = open_index(self.path)
+        self.schema = self.ix.schema  # fixed for the index's life; Whoosh re-reads the TOC on each ix.schema
+        self.planner = Planner(self.schema)
+        self._local = threading.local()
+        self._facet_leaves: dict = {}  # each segment's facet pairs, reused across index generations
+        self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves))
+        self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting))
+
+    # -- this thread's view of the newest generation -----------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, reopened when an indexing run has committed since."""
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.ix.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._local.searcher = s
+        return s
+
+    def snapshot(self) -> Snapshot:
+        """This thread's searcher with the facets and arrays of its generation."""
+        s = self.searcher()
+        return Snapshot(s, self._facets.get(s), self._arrays.get(s), self.schema)
+
+    def facet_cache(self, searcher=None) -> FacetCache:
+        """The facet arrays of the searcher's (default: this thread's) generation."""
+        return self._facets.get(searcher or self.searcher())
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        s = getattr(self._local, "searcher", None)
+        if s is not None:
+            s.close()
+            self._local.searcher = None
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a search: the requested page of hits and facets over all matching articles."""
+        started = time.perf_counter()
+        request.validate()
+        snap = self.snapshot()
+        facets = snap.facets
+        plan = self.planner.plan(request, snap.reader, facets)
+        docnums, matches = matching(plan, snap)
+        total = int(docnums.size)
+        collapsed = not (request.all_versions or request.group)
+        groups = int(np.unique(facets.groups[docnums]).size) if total else 0
+        mask = facets.mask(docnums) if total < facets.ndocs or facets.ndocs == 0 else None
+        counts = facets.counts(mask, request.facet_limit, by_group=request.count == "groups")
+        years = [f["value"] for f in counts["year"]]
+        hits = []
+        if total and (request.page - 1) * request.limit < (groups if collapsed else total):
+            page = ranked_page(plan, snap, matches if matches is not None else whoosh_matches(plan, snap, docnums), collapsed)
+            versions = np.bincount(facets.groups[docnums]) if collapsed else None
+            hits = [make_hit(snap, docnum, score, plan.terms, request, versions, plan.speakers) for docnum, score in page]
+        return SearchResult(
+            request=request, total=total, hits=hits, facets=counts, took_ms=(time.perf_counter() - started) * 1000,
+            notice=plan.notice, filters=plan.shown, groups=groups, collapsed=collapsed,
+            months=facets.month_counts(mask) if years and years[-1] - years[0] <= 1 else [], terms=plan.terms,
+        )
+
+    def cooccurrence(self, request: SearchRequest, person: str | None = None, country: str | None = None, limit: int = 10) -> dict[str, Any]:
+        """The persons and countries most often in the same articles as `person` (or `country`), within the request's results."""
+        return reports.cooccurrence(self.search, request, person, country, limit)
+
+    def matched_forms(self, query_text: str, within: str = "text") -> list[dict[str, Any]]:
+        """For each word of a query, the forms of it found in the archive."""
+        return reports.matched_forms(self.snapshot(), self.planner, query_text, within)
+
+    def person_merges(self) -> list[dict[str, Any]]:
+        """Every person the indexer merged names into (the `aliases` report)."""
+        return reports.person_merges(self.snapshot())
+
+    def stats(self) -> dict[str, Any]:
+        """Articles, distinct persons and countries, date range and size on disk."""
+        return reports.stats(self.snapshot(), self.path)
+
+    def lookup_persons(self, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Person facet values starting with `prefix` (for a facet filter box)."""
+        return [{"value": v.value, "count": v.count} for v in self.facet_cache().lookup_persons(prefix, limit)]
+
+    def spelling(self, query_text: str) -> str | None:
+        """A corrected query when some plain word of `query_text` is not in the archive ("Vouliez-vous dire")."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", query_text)
+        if not words or re.search(r"\w+:|[\"*?()]", query_text):
+            return None  # only plain word queries get a suggestion
+        reader = self.searcher().reader()
+        corrector = reader.corrector("exact")
+        corrected = query_text
+        for word in words:
+            form = word.lower()
+            if form in _OPERATOR_WORDS or ("exact", form) in reader:
+                continue
+            suggestions = corrector.suggest(form, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != form:
+                corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", suggestions[0], corrected, count=1)
+        return corrected if corrected != query_text else None
+
+    # -- articles ------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article with this id, or None."""
+        stored = self.searcher().document(id=article_id)
+        return Article.from_json(unpack_article(stored["article"])) if stored else None
+
+    def original(self, article_id: str) -> tuple[Article, bytes] | None:
+        """An article and the bytes it was extracted from, as stored beside the index."""
+        article = self.article(article_id)
+        if article is None or not article.original:
+            return None
+        raw = OriginalStore(self.path).get(article.original)
+        return (article, raw) if raw is not None else None
+
+    def similar(self, article_id: str, limit: int = 5) -> list[dict[str, Any]]:
+        """Articles most like this one (Whoosh more_like_this on the body's key terms)."""
+        s = self.searcher()
+        docnum = s.document_number(id=article_id)
+        if docnum is None:
+            return []
+        text = unpack_article(s.stored_fields(docnum).get("article")).get("text") or ""
+        similar = []
+        for hit in s.more_like(docnum, "body", text=text, top=limit, numterms=SIMILAR_TERMS):
+            art = unpack_article(hit["article"])
+            similar.append({"id": art["id"], "title": art.get("title") or "", "date": art.get("date"), "source": art.get("source")})
+        return similar
+
+    def person_name(self, name: str) -> str:
+        """The archive's display form of a person's name."""
+        return self.facet_cache().person_name(name)
+
+    def terms_of(self, query_text: str) -> set[str]:
+        """The analysed terms a query looks for in titles and bodies (none for a bad query)."""
+        try:
+            return query_terms(self.planner.parse(query_text or ""))
+        except QueryError:
+            return set()
+
+    def highlight(self, text: str, terms: set[str]) -> list[list[tuple[str, bool]]]:
+        """The paragraphs of `text` with the words whose analysed form is in `terms` marked."""
+        return highlight_paragraphs(text, terms, self.schema["body"].analyzer)

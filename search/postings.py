@@ -1,0 +1,147 @@
+"""Per index generation: live documents, field lengths and term postings as numpy arrays (a bounded cache).
+
+Whoosh walks posting lists one document at a time in Python; here each term's postings
+are read once per generation, a block at a time (whoosh_internals), into two arrays,
+and kept while they fit in POSTINGS_BUDGET. engine.py evaluates queries over them.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import scoring
+
+from newsarchive.index.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
+
+POSTINGS_BUDGET = 8_000_000  # postings kept in the term cache (8 bytes each: ~64 MB)
+
+
+class IndexArrays:
+    """Per index generation: live documents, field lengths and an LRU cache of term postings as arrays.
+
+    Shared by the threads searching one generation; each passes its own reader (of that
+    generation) to anything that reads the index, since Whoosh readers are not thread-safe.
+    """
+
+    def __init__(self, reader, weighting=None) -> None:
+        self.B, self.K1 = bm25f_parameters(weighting or scoring.BM25F())
+        self.ndocs = reader.doc_count_all()
+        self.live = np.ones(self.ndocs, dtype=bool)
+        if reader.has_deletions():
+            self.live[:] = False
+            self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live_docs = np.flatnonzero(self.live)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._idf: dict[tuple[str, str], float] = {}
+        self._avg: dict[str, float] = {}
+        self._postings: OrderedDict[tuple, tuple] = OrderedDict()  # term postings and term positions
+        self._cached = 0
+        self._lock = threading.Lock()
+
+    # -- statistics, as Whoosh's searcher computes them ---------------------------------------
+
+    def idf(self, reader, fieldname: str, text: str) -> float:
+        """Whoosh's idf: log(N / (df + 1)) + 1, N counting deleted documents too (cached)."""
+        key = (fieldname, text)
+        found = self._idf.get(key)
+        if found is None:
+            found = self._idf[key] = math.log(self.ndocs / (reader.doc_frequency(fieldname, text) + 1)) + 1
+        return found
+
+    def avg_length(self, reader, fieldname: str) -> float:
+        """Average length of the field over all documents (Whoosh's avg_field_length)."""
+        found = self._avg.get(fieldname)
+        if found is None:
+            found = self._avg[fieldname] = (reader.field_length(fieldname) / (self.ndocs or 1)) or 1
+        return found
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        """Each document's length of the field, as stored (one byte, quantised) and decoded."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = np.zeros(self.ndocs, dtype=np.float64)
+            for leaf, offset in reader.leaf_readers():
+                count = leaf.doc_count_all()
+                found[offset:offset + count] = leaf_lengths(leaf, fieldname, count)
+            self._lengths[fieldname] = found
+        return found
+
+    # -- postings --------------------------------------------------------------------------
+
+    def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of a term, live documents only; cached."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = self._read_postings(reader, fieldname, text)
+        with self._lock:
+            self._postings[key] = found
+            self._cached += found[0].size
+            self._evict()
+        return found
+
+    def positions(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document numbers, offsets, positions) of a term in CSR form: document i's positions are
+        positions[offsets[i]:offsets[i + 1]]; live documents only; cached with the postings."""
+        key = (fieldname, text, "positions")
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = self._read_positions(reader, fieldname, text)
+        with self._lock:
+            self._postings[key] = found
+            self._cached += found[2].size
+            self._evict()
+        return found
+
+    def _read_positions(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        btext = text.encode("utf-8")
+        decode = reader.schema[fieldname].format.decoder("positions")
+        ids: list = []
+        lists: list = []
+        for leaf, offset in reader.leaf_readers():
+            if (fieldname, btext) in leaf:
+                leaf_ids, positions = leaf_positions(leaf, fieldname, btext, decode)
+                ids.extend(d + offset for d in leaf_ids)
+                lists.extend(positions)
+        docs = np.asarray(ids, dtype=np.int64)
+        keep = self.live[docs] if docs.size else np.zeros(0, dtype=bool)
+        lists = [p for p, k in zip(lists, keep, strict=True) if k]
+        docs = docs[keep]
+        counts = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        flat = np.fromiter((x for p in lists for x in p), dtype=np.int64, count=int(offsets[-1]))
+        return docs, offsets, flat
+
+    def _evict(self) -> None:
+        while self._cached > POSTINGS_BUDGET and len(self._postings) > 1:
+            _, value = self._postings.popitem(last=False)
+            self._cached -= value[0].size if len(value) == 2 else value[2].size
+
+    def _read_postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        ids: list = []
+        weights: list = []
+        btext = text.encode("utf-8") if isinstance(text, str) else text
+        for leaf, offset in reader.leaf_readers():
+            if (fieldname, btext) not in leaf:
+                continue
+            block_ids, block_weights = leaf_postings(leaf, fieldname, btext)  # deletions are filtered below, by array
+            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(block_weights, dtype=np.float64))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        docs = np.concatenate(ids)
+        wts = np.concatenate(weights)
+        keep = self.live[docs]
+        if not keep.all():
+            docs, wts = docs[keep], wts[keep]
+        return docs, wts

@@ -1,0 +1,117 @@
+"""Reports around searches: who appears with whom, the word forms a query matched, the person merges made, statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from newsarchive.index.countries import country_label
+from newsarchive.index.schema import unpack_article
+from newsarchive.index.text import fold
+
+from .plan import Planner
+from .query import is_free_text, query_terms
+from .request import QueryError, SearchRequest
+from .results import SearchResult
+from .snapshot import Snapshot
+
+FORMS_SHOWN = 12  # word forms listed per query word
+
+
+def cooccurrence(search: Callable[[SearchRequest], SearchResult], request: SearchRequest, person: str | None = None,
+                 country: str | None = None, limit: int = 10) -> dict[str, Any]:
+    """The persons and countries most often in the same articles as `person` (or `country`), within the request's results."""
+    if bool(person) == bool(country):
+        raise QueryError("give one person or one country to find who and what appears with it")
+    sub = replace(request, persons=[*request.persons, person] if person else list(request.persons),
+                  countries=[*request.countries, country] if country else list(request.countries),
+                  page=1, limit=1, facet_limit=limit + 1 + len(request.persons) + len(request.countries))
+    result = search(sub)
+    label = (result.filters.get("persons") or [person])[-1] if person else country_label(sub.country_codes()[-1])
+    return {
+        "with": {"person": label} if person else {"country": sub.country_codes()[-1], "label": label},
+        "articles": result.total,
+        **result.companions(limit, limit),
+    }
+
+
+def matched_forms(snap: Snapshot, planner: Planner, query_text: str, within: str = "text", limit: int = FORMS_SHOWN) -> list[dict[str, Any]]:
+    """For each word of a query, the forms of it found in the archive ("coopération": coopérations, coopératif…)."""
+    if within != "text" or not query_text.strip():
+        return []
+    try:
+        q = planner.parse(query_text, "text") if not is_free_text(query_text) else None
+    except QueryError:
+        return []
+    stems = sorted(query_terms(q, ("title", "body"))) if q is not None else []
+    if not stems:
+        return []
+    analyzer = snap.schema["body"].analyzer
+    forms = snap.facets.word_forms(snap.reader, analyzer)
+    # Show each analysed term as the user typed it ("russes", not the stem "russ").
+    typed = {t.text: query_text[t.startchar:t.endchar] for t in analyzer(query_text, chars=True)}
+    found = []
+    for stem in stems:
+        matches = sorted(forms(stem), key=lambda fc: (-fc[1], fc[0]))[:limit]
+        if matches:
+            found.append({"term": typed.get(stem, stem), "stem": stem, "forms": [{"form": f, "count": c} for f, c in matches]})
+    return found
+
+
+def person_merges(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every person the indexer merged names into: spellings, within-article mentions, archive-level merges."""
+    facets = snap.facets
+    reader = snap.reader
+    spellings: dict[str, list[dict[str, Any]]] = {}
+    if "person_form" in reader.indexed_field_names():
+        for term, info in reader.iter_field("person_form"):
+            form = term.decode("utf-8") if isinstance(term, bytes) else term
+            key = fold(form)
+            if key not in facets.merged_into and form != facets.person_name(key):  # merged names are listed apart
+                spellings.setdefault(key, []).append({"form": form, "count": info.doc_frequency()})
+    mentions: dict[str, dict[str, int]] = {}
+    for fields in snap.searcher.all_stored_fields():
+        for person in unpack_article(fields.get("article")).get("persons") or []:
+            key = facets.merged_into.get(fold(person["name"]), fold(person["name"]))
+            for mention in dict.fromkeys(person.get("mentions") or []):
+                if fold(mention) != key:
+                    counts = mentions.setdefault(key, {})
+                    counts[mention] = counts.get(mention, 0) + 1
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for key, target in facets.merged_into.items():
+        if facets.counts_before_merges.get(key):
+            merged.setdefault(target, []).append({"name": facets.person_name(key) if key in facets.person_names else key,
+                                                  "count": facets.counts_before_merges[key]})
+    entries = []
+    for i, key in enumerate(facets.person.values):
+        articles = int(facets.person.doc_counts[i])
+        if not articles or not (key in spellings or key in mentions or key in merged):
+            continue
+        entries.append({
+            "name": facets.person_name(key),
+            "articles": articles,
+            "spellings": sorted(spellings.get(key, []), key=lambda f: -f["count"]),
+            "mentions": [{"mention": m, "count": n} for m, n in sorted(mentions.get(key, {}).items(), key=lambda kv: -kv[1])],
+            "merged": sorted(merged.get(key, []), key=lambda m: -m["count"]),
+        })
+    entries.sort(key=lambda e: (-e["articles"], e["name"]))
+    return entries
+
+
+def stats(snap: Snapshot, path: Path) -> dict[str, Any]:
+    """Articles, distinct persons and countries, date range and size on disk."""
+    facets = snap.facets
+    span = facets.date_range()
+    size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    return {
+        "index": str(path),
+        "articles": snap.searcher.doc_count(),
+        "persons": int((facets.person.doc_counts > 0).sum()),
+        "countries": int((facets.country.doc_counts > 0).sum()),
+        "date_from": span[0].isoformat() if span else None,
+        "date_to": span[1].isoformat() if span else None,
+        "size_bytes": size,
+        "size_mb": round(size / 1_048_576, 2),
+    }

@@ -1,0 +1,68 @@
+"""A page's state in its URL: the search parameters (declared once, in search/request.py) and the page's own keys.
+
+Links built here carry the state and nothing else, so every page of results, filter
+added or removed and language switch has a stable URL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import request, url_for
+from werkzeug.datastructures import MultiDict
+
+from newsarchive.search.request import MAX_QUERY_CHARS, PARAMS, QueryError, SearchRequest
+
+# Keys of the page alone: interface language, the person and country facets' filter boxes.
+PAGE_KEYS = ("lang", "pf", "cf")
+STATE_KEYS = (*(p.key for p in PARAMS), *PAGE_KEYS)
+FILTER_BOX_CHARS = 100  # a facet filter box holds the start of a name
+
+
+def request_from_args(args: MultiDict) -> SearchRequest:
+    """The validated SearchRequest of a URL's parameters; QueryError (a 400) when one cannot be read."""
+    return SearchRequest.from_values(args.getlist)
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer URL parameter of an API endpoint, brought within [low, high]; QueryError when it is not a number."""
+    raw = request.args.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        raise QueryError(f"{name} must be a whole number, not {raw[:40]!r}") from None
+    return min(max(value, low), high)
+
+
+def query_arg() -> str:
+    """The `q` of the URL, cut to what a query may hold (for pages that only highlight it)."""
+    return request.args.get("q", "")[:MAX_QUERY_CHARS]
+
+
+def _state() -> list[tuple[str, str]]:
+    return [(k, v) for k in STATE_KEYS for v in request.args.getlist(k) if v != ""]
+
+
+def url_with(add: dict[str, str] | None = None, remove: dict[str, str | None] | None = None, keep_page: bool = False, **replace) -> str:
+    """The current page's URL with a filter added or removed, or parameters replaced."""
+    items = _state()
+    if not keep_page:
+        items = [(k, v) for k, v in items if k != "page"]
+    for key, value in (remove or {}).items():
+        items = [(k, v) for k, v in items if not (k == key and (value is None or v == value))]
+    for key, value in replace.items():
+        key = key.rstrip("_")  # from_=… because "from" is a Python keyword
+        items = [(k, v) for k, v in items if k != key]
+        if value not in (None, ""):
+            items.append((key, str(value)))
+    for key, value in (add or {}).items():
+        if (key, value) not in items:
+            items.append((key, value))
+    query = urlencode(items)
+    return url_for("newsarchive.search_page") + (f"?{query}" if query else "")
+
+
+def lang_url(lang: str) -> str:
+    """This page in another interface language."""
+    items = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return request.path + "?" + urlencode(items)
