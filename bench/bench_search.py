@@ -40,6 +40,7 @@ import re
 import resource
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -320,6 +321,49 @@ def query_table(archive, db) -> None:
         say(f"    {label[:60]:60s} newsarchive {ours.total:6d}  fts5 {total:6d}")
 
 
+# -- trends and exports ------------------------------------------------------------------------
+
+
+TREND_SERIES = ["coronavirus", "Macron", "grève", "élections", "police", ""]  # the last: everything, with a country filter
+
+
+def run_trends(archive, reps: int) -> Latencies:
+    """A monthly trend of six series (words, and one of them a country filter), after one warm-up."""
+    from newsarchive.search.request import SearchRequest
+    from newsarchive.search.trends import Series
+
+    series = [Series(q or "FR", SearchRequest(query=q, countries=[] if q else ["FR"])) for q in TREND_SERIES]
+    archive.trend(series, "month")
+    times = Latencies()
+    for _ in range(reps):
+        started = time.perf_counter()
+        archive.trend(series, "month")
+        times.add(time.perf_counter() - started)
+    return times
+
+
+EXPORT_SCRIPT = r"""
+import resource, sys, time
+from newsarchive.search.archive import Archive
+from newsarchive.search.export import chunks
+from newsarchive.search.request import SearchRequest
+started = time.perf_counter()
+pieces = 0
+with open("/dev/null", "wb") as out:
+    for chunk in chunks(Archive(sys.argv[1]).export(SearchRequest(), int(sys.argv[2])), "csv"):
+        out.write(chunk)
+        pieces += 1  # one per row, and the last
+print(pieces - 1, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def export_memory(index: Path, rows: int) -> dict:
+    """Rows, seconds and peak RSS (MB) of a CSV export of every article, in a fresh process (this one holds the bench's data)."""
+    out = subprocess.run([sys.executable, "-c", EXPORT_SCRIPT, str(index), str(rows)], capture_output=True, text=True, check=True)
+    written, seconds, peak = out.stdout.split()
+    return {"rows": int(written), "seconds": float(seconds), "peak_mb": float(peak)}
+
+
 # -- known-item search ---------------------------------------------------------------------
 
 
@@ -468,6 +512,14 @@ def main(argv: list[str] | None = None) -> int:
         say(f"    FTS5        p50 {fts4.p50:.1f} ms  p95 {fts4.p95:.1f} ms   ratio p50 {warm4.p50 / fts4.p50:.2f}")
         say(f"    long queries ({max(1, len(items) // 5)}): p95 {long4.p95:.1f} ms")
         del copies
+        trend_times = run_trends(archive, args.reps * 4)
+        scaled["trend_p95"] = trend_times.p95
+        say(f"    6-series monthly trend: p50 {trend_times.p50:.1f} ms  p95 {trend_times.p95:.1f} ms")
+        export_big, export_small = export_memory(query_index, total), export_memory(query_index, max(1, total // 10))
+        scaled.update({"export_rows": export_big["rows"], "export_seconds": export_big["seconds"], "export_peak_mb": export_big["peak_mb"],
+                       "export_small_peak_mb": export_small["peak_mb"]})
+        say(f"    CSV export of {export_big['rows']} rows: {export_big['seconds']:.1f} s, peak RSS {export_big['peak_mb']:.0f} MB "
+            f"(of {export_small['rows']} rows: {export_small['peak_mb']:.0f} MB; a fresh process, as `newsarchive search --format csv --all`)")
 
     own, children = peak_mb()
     say(f"peak memory (ru_maxrss): bench process {own:.0f} MB at the end (it holds every article, the FTS5 tables and the query "
@@ -502,6 +554,10 @@ def main(argv: list[str] | None = None) -> int:
             "scale_p95_ms": round(scaled["p95"], 2),
             "scale_fts5_p50_ms": round(scaled["fts_p50"], 2),
             "scale_long_p95_ms": round(scaled["long_p95"], 1),
+            "trend6_p95_ms": round(scaled["trend_p95"], 1),
+            "export_rows": scaled["export_rows"],
+            "export_peak_mb": round(scaled["export_peak_mb"]),
+            "export_small_peak_mb": round(scaled["export_small_peak_mb"]),
         })
     summary["load_avg"] = round(os.getloadavg()[0], 1)
     if not args.workdir:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Person
-from .text import fold
+from .text import NAME_PARTICLES, fold
 
 FILE = "aliases.txt"
 
@@ -98,24 +98,30 @@ class Aliases:
         return list(combined.values())
 
 
-# How much more often the leading full name must occur than all the other full names
-# with the same surname for a bare surname to resolve to it ("Macron" -> "emmanuel
-# macron" beside a rare "brigitte macron"); a lone full name always qualifies.
-SURNAME_DOMINANCE = 3
+# The share of the articles naming a full name with a given surname that the leading
+# person must have for the bare surname to resolve to them: "Macron" -> "emmanuel macron"
+# beside a frequent "brigitte macron" (1,606 against 600 articles: 0.73), but "Trump"
+# stays alone beside "donald trump" 100 and "ivanka trump" 50 (0.67). A lone full name
+# always qualifies.
+SURNAME_SHARE = 0.7
 
 
 def resolve_surnames(
-    counts: dict[str, int], dominance: int = SURNAME_DOMINANCE, forbids: Callable[[str, str], bool] | None = None
+    counts: dict[str, int], share: float = SURNAME_SHARE, forbids: Callable[[str, str], bool] | None = None
 ) -> dict[str, str]:
     """Map each folded surname-only person key to the archive's dominant full-name key that ends with it.
 
     `counts` maps folded person keys (`text.fold` of Person.name, as indexed) to how
-    many articles name them. A key K ("lavrov", "le drian") resolves to a longer key L
-    ending with K's words ("serguei lavrov") when L is the only such key, or when L
-    occurs at least `dominance` times as often as all the other such keys together;
-    otherwise K is left alone (two people share the surname and none dominates). Chains
-    resolve to their end ("pen" -> "le pen" -> "marine le pen"). Keys that resolve to
-    nothing are absent from the result, and so are pairs `forbids(short, long)` rejects.
+    many articles name them. For a surname key K (one word, or words after a particle:
+    "macron", "le drian", "pen"), the full names
+    are the longer keys ending with K's words that do not start with a particle ("le
+    pen" is a surname form of "marine le pen", not a full name). Like is compared with
+    like: a full name and its longer variants ("x emmanuel macron", a word glued before
+    the name) count as one person, the shortest; K resolves to the person who has at
+    least `share` of the articles of all those persons together, so a frequent second
+    bearer of the surname does not block the resolution, and two comparable ones do.
+    Chains resolve to their end ("pen" and "le pen" -> "marine le pen"). Keys that
+    resolve to nothing are absent, and so are pairs `forbids(short, long)` rejects.
     """
     by_suffix: dict[tuple[str, ...], list[str]] = {}
     for key in counts:
@@ -124,9 +130,17 @@ def resolve_surnames(
             by_suffix.setdefault(words[-n:], []).append(key)
     resolved: dict[str, str] = {}
     for key in counts:
-        longer = sorted(by_suffix.get(tuple(key.split()), []), key=lambda k: (-counts[k], k))
-        # Only the longest names compete: "le pen" is itself a surname of "marine le pen".
-        full = [k for k in longer if not any(other != k and other.endswith(" " + k) for other in longer)]
-        if full and counts[full[0]] >= dominance * sum(counts[k] for k in full[1:]) and not (forbids and forbids(key, full[0])):
-            resolved[key] = full[0]
+        words = key.split()
+        if len(words) > 1 and words[0] not in NAME_PARTICLES:
+            continue  # a full name itself ("emmanuel macron"), not a surname
+        full = [k for k in by_suffix.get(tuple(words), []) if k.split()[0] not in NAME_PARTICLES]
+        if not full:
+            continue
+        persons: dict[str, int] = {}
+        for name in full:  # each full name counts for the shortest full name it ends with
+            person = min((f for f in full if name == f or name.endswith(" " + f)), key=lambda f: len(f.split()))
+            persons[person] = persons.get(person, 0) + counts[name]
+        best = max(persons, key=lambda k: (persons[k], -len(k.split()), k))
+        if persons[best] >= share * sum(persons.values()) and not (forbids and forbids(key, best)):
+            resolved[key] = best
     return resolved

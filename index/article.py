@@ -23,10 +23,31 @@ class RawRecord:
 
 @dataclass
 class Person:
-    """A person the article is about, with the ways the text names them."""
+    """A person the article is about, with the ways the text names them.
+
+    `facet` is False for a name that cannot stand for one person across the archive (a
+    first name alone): it stays on the article, with its evidence, but is no facet value.
+    """
 
     name: str
     mentions: list[str] = field(default_factory=list)
+    facet: bool = True
+
+
+@dataclass
+class Organisation:
+    """An organisation the article names (a company, a union, a party, an institution, a newspaper), with its mentions."""
+
+    name: str
+    mentions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Agency:
+    """A news agency whose copy the article carries, and the lines that credit it ("(AFP)", "© 2019 AFP")."""
+
+    name: str
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +85,10 @@ class Article:
     original: str | None = None  # content address of the input it came from (see originals.py)
     kind: str | None = None  # how that input was read (RawRecord.kind), to re-extract it from the original
     quotes: list[Quote] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    agencies: list[Agency] = field(default_factory=list)
+    # What extraction had to make up, and from what: {"title": "first sentence", "text": "heading"}.
+    derived: dict[str, str] = field(default_factory=dict)
     raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
     # Work done in a worker process for the writer, never stored: the MinHash values of
     # the text (near-duplicates) and the analysed Whoosh document.
@@ -87,6 +112,9 @@ class Article:
             "original": self.original,
             "kind": self.kind,
             "quotes": [asdict(q) for q in self.quotes],
+            "organisations": [asdict(o) for o in self.organisations],
+            "agencies": [asdict(a) for a in self.agencies],
+            "derived": dict(self.derived),
         }
 
     @classmethod
@@ -108,6 +136,9 @@ class Article:
             original=data.get("original"),
             kind=data.get("kind"),
             quotes=[Quote(**q) for q in data.get("quotes") or []],
+            organisations=[Organisation(**o) for o in data.get("organisations") or []],
+            agencies=[Agency(**a) for a in data.get("agencies") or []],
+            derived=dict(data.get("derived") or {}),
         )
 
 

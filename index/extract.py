@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from .agencies import find_agencies
 from .article import Article, Failure, RawRecord
 from .boilerplate import Stripped, byline_author, drop_repeated_lines, strip_furniture
 from .metadata import article_id, date_in_text, detect_language, host_of, normalize_url, parse_date
@@ -30,6 +31,7 @@ SOURCE_FIELDS = ("source", "sitename", "site_name", "site", "publisher", "source
 AUTHOR_FIELDS = ("author", "authors", "byline", "auteur", "auteurs", "creator", "writer")
 
 MAX_TITLE_CHARS = 300
+DERIVED_TITLE_CHARS = 110  # a title made from the first sentence is cut here, at a word boundary
 MAX_LABEL_WORDS = 3  # a page whose every line is this short holds link labels, not an article
 
 
@@ -106,8 +108,27 @@ def _byline_author(stripped: Stripped) -> str | None:
     return next((a for rule, line in stripped.removed if rule == "byline_author" and (a := byline_author(line))), None)
 
 
-def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str | None, date, author, source) -> Article | Failure:
+def first_sentence_title(text: str) -> str:
+    """A title for an article that has none: its first sentence, shortened at a word boundary."""
+    sentence = re.split(r"(?<=[.!?…»])\s+(?=[«\"A-ZÀ-Ý0-9])", " ".join(text.split()), maxsplit=1)[0].rstrip(" .")
+    if len(sentence) <= DERIVED_TITLE_CHARS:
+        return sentence
+    cut = sentence.rfind(" ", 0, DERIVED_TITLE_CHARS)
+    return sentence[: cut if cut > DERIVED_TITLE_CHARS // 2 else DERIVED_TITLE_CHARS].rstrip(" ,;:") + " …"
+
+
+def _source_label(source: str | None) -> str | None:
+    """The publication's name as written; a bare host ("www.lepoint.fr") without its "www."."""
+    source = _clean_inline(source)
+    if source and re.fullmatch(r"(?:www\d?\.)?[\w-]+(?:\.[\w-]+)+", source, re.I):
+        return source.lower().removeprefix("www.").removeprefix("www2.")
+    return source
+
+
+def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str | None, date, author, source,
+            derived: dict[str, str] | None = None, removed: list[tuple[str, str]] = ()) -> Article | Failure:
     lines = drop_repeated_lines(lines)
+    derived = dict(derived or {})
     if title:
         title = _clean_inline(title)[:MAX_TITLE_CHARS]
         lines = _body_without_title(lines, title)
@@ -116,20 +137,26 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
     text = "\n\n".join(lines).strip()
     if not text:
         return Failure(record.origin, "no article text found (empty, or only page furniture)")
+    if not title:
+        # A hit needs a line a reader can use: the first sentence stands for the missing title.
+        title = first_sentence_title(text)
+        derived["title"] = "first sentence"
     raw = record.raw or text.encode("utf-8", "surrogatepass")
     return Article(
         id=article_id(url, raw),
-        title=title or "",
+        title=title,
         text=text,
         origin=record.origin,
         date=date,
         author=author,
-        source=_clean_inline(source),
+        source=_source_label(source),
         url=url,
         language=detect_language(text),
         original=digest(raw),
         kind=record.kind,
         raw=raw,
+        derived=derived,
+        agencies=find_agencies(removed, lines, byline=author),
     )
 
 
@@ -150,6 +177,7 @@ def _from_text(record: RawRecord) -> Article | Failure:
         date=_byline_date(stripped, lines),
         author=_byline_author(stripped),
         source=stripped.source,
+        removed=stripped.removed,
     )
 
 
@@ -185,6 +213,7 @@ def _from_html(record: RawRecord, url_hint: str | None = None) -> Article | Fail
         date=parse_date(meta.get("date")) or _byline_date(stripped, []),
         author=meta.get("author") or _byline_author(stripped),
         source=source,
+        removed=stripped.removed,
     )
 
 
@@ -197,14 +226,21 @@ def _from_fields(record: RawRecord) -> Article | Failure:
         article = _from_html(RawRecord(record.origin, "html", content=html, raw=record.raw), url_hint=url)
         if isinstance(article, Article):
             article.kind = record.kind  # the original is the JSON line, not the page inside it
-            article.title = _clean_inline(_as_text(_first(fields, TITLE_FIELDS))) or article.title
+            title = _clean_inline(_as_text(_first(fields, TITLE_FIELDS)))
+            if title:
+                article.title = title[:MAX_TITLE_CHARS]
+                article.derived.pop("title", None)
             article.date = parse_date(_first(fields, DATE_FIELDS)) or article.date
             article.source = _clean_inline(_as_text(_first(fields, SOURCE_FIELDS))) or article.source
         return article
+    heading = _as_text(_first(fields, HEADING_FIELDS))
+    derived = {}
+    if not text and heading:
+        # A record with a title and a standfirst but no body (OrangeSum has them): the standfirst is its text.
+        text, heading, derived["text"] = heading, None, "heading"
     if not text:
         names = ", ".join(TEXT_FIELDS[:4])
         return Failure(record.origin, f"no article text: expected one of the fields {names} (or html)")
-    heading = _as_text(_first(fields, HEADING_FIELDS))
     body = paragraphs_of(text)
     if heading and _title_key(heading) not in {_title_key(p) for p in body[:2]}:
         body = paragraphs_of(heading) + body  # the standfirst is the article's first paragraph
@@ -218,6 +254,8 @@ def _from_fields(record: RawRecord) -> Article | Failure:
         date=parse_date(_first(fields, DATE_FIELDS)) or _byline_date(stripped, []),
         author=_as_text(_first(fields, AUTHOR_FIELDS)) or _byline_author(stripped),
         source=source,
+        derived=derived,
+        removed=stripped.removed,
     )
 
 

@@ -10,9 +10,10 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from .analysis import DEFAULT_STEMMER, ExactFormAnalyzer, FrenchAnalyzer, stemmer_of
 from .countries import resolve_country
+from .sources import key_of
 from .text import fold
 
-SCHEMA_VERSION = 5  # 3: the stemmer is a schema setting; accents folded before stemming; 5: facet column
+SCHEMA_VERSION = 6  # 3: the stemmer is a schema setting; accents folded before stemming; 5: facet column; 6: source keys, organisations, agencies
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 
@@ -46,6 +47,16 @@ class NameKeyFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             t.text = fold(t.text)
+            if t.text:
+                yield t
+
+
+class SourceKeyFilter(Filter):
+    """A publication's host or name -> its key ("www.lepoint.fr" -> "lepoint.fr", "La DH" -> "la dh")."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = key_of(t.text) or ""
             if t.text:
                 yield t
 
@@ -134,7 +145,9 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
         # take each column's default, so they come last in both "newest" and "oldest".
         day_newest=fields.COLUMN(columns.NumericColumn("i", default=0)),
         day_oldest=fields.COLUMN(columns.NumericColumn("i", default=UNDATED_LAST)),
-        source=EntityField(LineTokenizer() | NameKeyFilter()),
+        # The publication: its key (host), and its name as each article gives it (for display).
+        source=EntityField(LineTokenizer() | SourceKeyFilter()),
+        source_name=EntityField(LineTokenizer()),
         url=fields.ID(),
         author=fields.TEXT(analyzer=FrenchTokenizerOnlyFold()),
         language=fields.ID(),
@@ -143,6 +156,13 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
         person=EntityField(LineTokenizer() | NameKeyFilter()),
         person_form=EntityField(LineTokenizer()),
         country=EntityField(LineTokenizer() | CountryCodeFilter()),
+        # Organisations like persons (key, written form), with the acronyms each was joined
+        # with in its article ("organisation du traite de l atlantique nord|otan"), to join them archive-wide.
+        organisation=EntityField(LineTokenizer() | NameKeyFilter()),
+        organisation_form=EntityField(LineTokenizer()),
+        organisation_mention=EntityField(LineTokenizer()),
+        # News agencies whose copy the article carries, by canonical name ("AFP").
+        agency=EntityField(LineTokenizer()),
         # Quotations: their words (searchable on their own), and their speakers' keys.
         quote=FrenchTextField(analyzer=french, phrase=True, multitoken_query="phrase"),
         quote_by=EntityField(LineTokenizer() | NameKeyFilter()),
@@ -178,9 +198,10 @@ def FrenchTokenizerOnlyFold():  # noqa: N802
     return FrenchTokenizer() | LowercaseFilter() | AccentFoldFilter()
 
 
-ENTITY_FIELDS = ("person", "country")
 FACET_COLUMN = "facet_terms"
-FACET_FIELDS = ("person", "person_form", "country", "dup_group")  # in the column's order
+# In the column's order; fields added later come last, so an older column reads as the first ones.
+FACET_FIELDS = ("person", "person_form", "country", "dup_group", "source", "source_name", "language", "organisation",
+                "organisation_form", "organisation_mention", "agency")
 
 
 def facet_terms(schema, doc: dict) -> bytes:
@@ -195,9 +216,8 @@ def facet_terms(schema, doc: dict) -> bytes:
 
 def read_facet_terms(value: bytes) -> list[list[str]]:
     """The facet column's value back: one list of terms per FACET_FIELDS entry (empty lists for none)."""
-    if not value:
-        return [[] for _ in FACET_FIELDS]
-    return json.loads(value)
+    lists = json.loads(value) if value else []
+    return lists + [[] for _ in range(len(FACET_FIELDS) - len(lists))]
 
 
 def pack_article(data: dict) -> bytes:

@@ -19,6 +19,7 @@ from .durable import ArchiveIndex
 from .errors import ArchiveIndexError, IndexLockedError
 from .folder import INDEX_NAME, index_exists, open_index
 from .metadata import content_hash
+from .organisations import acronym_links
 from .originals import OriginalStore
 from .schema import (
     FACET_COLUMN,
@@ -32,6 +33,7 @@ from .schema import (
     facet_terms,
     pack_article,
 )
+from .sources import source_key
 from .text import fold
 from .whoosh_internals import ArchiveCodec, PostingPool, file_storage
 
@@ -119,12 +121,14 @@ def fingerprint(article: Article) -> str:
 
 def article_fields(article: Article, schema=None) -> dict:
     """The Whoosh document for an article; with `schema`, its text fields come analysed (Postings)."""
+    title = "" if "title" in article.derived else article.title or ""
     doc = {
         "id": article.id,
         "fingerprint": fingerprint(article),
-        "title": article.title or "",
+        # A title made from the first sentence is shown, not indexed: the sentence is in the body already.
+        "title": title,
         "body": article.text,
-        "exact": f"{article.title}\n{article.text}",
+        "exact": f"{title}\n{article.text}",
         "article": pack_article(article.to_json()),
         # Written for every article, dated or not, so that every segment has both sort
         # columns (Whoosh falls back to the lexicon, which a column field lacks).
@@ -135,20 +139,30 @@ def article_fields(article: Article, schema=None) -> dict:
         doc["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
         doc["year"] = article.date.year
         doc["day_newest"] = doc["day_oldest"] = article.date.toordinal()
-    if article.source:
-        doc["source"] = article.source
+    source = source_key(article.url, article.source)
+    if source:
+        doc["source"] = source
+        doc["source_name"] = article.source or source
     if article.url:
         doc["url"] = article.url
     if article.author:
         doc["author"] = article.author
     if article.language:
         doc["language"] = article.language
-    names = [p.name.replace(VALUE_SEPARATOR, " ") for p in article.persons if fold(p.name)]
+    names = [p.name.replace(VALUE_SEPARATOR, " ") for p in article.persons if p.facet and fold(p.name)]
     if names:
         doc["person"] = VALUE_SEPARATOR.join(names)
         doc["person_form"] = VALUE_SEPARATOR.join(names)
     if article.countries:
         doc["country"] = VALUE_SEPARATOR.join(c.code for c in article.countries)
+    organisations = [o for o in article.organisations if fold(o.name)]
+    if organisations:
+        doc["organisation"] = doc["organisation_form"] = VALUE_SEPARATOR.join(o.name.replace(VALUE_SEPARATOR, " ") for o in organisations)
+        joined = {f"{fold(o.name)}|{acronym}" for o in organisations for acronym in acronym_links(o)}
+        if joined:
+            doc["organisation_mention"] = VALUE_SEPARATOR.join(sorted(joined))
+    if article.agencies:
+        doc["agency"] = VALUE_SEPARATOR.join(a.name for a in article.agencies)
     if article.quotes:
         doc["has"] = "quote"
         doc["quote"] = "\n\n".join(q.text for q in article.quotes)

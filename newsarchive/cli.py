@@ -10,6 +10,8 @@ import click
 
 from newsarchive.index.aliases import Aliases
 from newsarchive.index.folder import default_index_dir
+from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS, Table
+from newsarchive.search.trends import PERIODS
 
 from .cli_utils import (
     EXIT_OK,
@@ -21,11 +23,15 @@ from .cli_utils import (
     end_run,
     fail,
     failure_lines,
+    option_values,
     render_article,
     render_merges,
     render_result,
+    render_trend,
     request_from_options,
     search_options,
+    series_filters,
+    write_table,
 )
 
 index_option = click.option(
@@ -151,22 +157,34 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, enti
 
 @main.command()
 @index_option
-@search_options
+@search_options()
 @click.option("--forms", is_flag=True, help="Also show which word forms of the archive each query word matched.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same as GET /api/search).")
-def search(index_dir: Path | None, forms: bool, as_json: bool, **options) -> None:
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Write the hits as a table instead: csv (RFC 4180), excel (CSV with ';' and a BOM), jsonl or xlsx.")
+@click.option("--all", "whole", is_flag=True, help="With --format: every hit of the result set in the search's order, not one page.")
+@click.option("--max-rows", type=int, default=DEFAULT_ROWS, show_default=True, help=f"With --all: at most this many rows (up to {MAX_ROWS}).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --format: write to this file (default: standard output).")
+def search(index_dir: Path | None, forms: bool, as_json: bool, fmt: str | None, whole: bool, max_rows: int, output: Path | None,
+           **options) -> None:
     """Search the index for QUERY.
 
     \b
     QUERY syntax: words (all required), "a phrase", OR / OU, NOT / SAUF, (groups),
-    fields title:, person:, country:, author:, source:, date:2017, exact: (word
-    form as written), prefix* (at least 2 letters). An empty QUERY lists everything.
+    fields title:, person:, org:, country:, source:, agency:, language:, author:,
+    date:2017, exact: (word form as written), prefix* (at least 2 letters). An empty
+    QUERY lists everything.
     """
     from newsarchive.search.archive import Archive
     from newsarchive.search.results import NOTICES
 
     request = request_from_options(options)
     archive = Archive(_folder(index_dir))
+    if fmt:
+        start, rows = (0, max_rows) if whole else ((request.page - 1) * request.limit, request.limit)
+        write_table(archive.export(request, rows, start=start), fmt, output)
+        return
     result = archive.search(request)
     matched = archive.matched_forms(request.query, request.within) if forms else []
     if as_json:
@@ -175,6 +193,37 @@ def search(index_dir: Path | None, forms: bool, as_json: bool, **options) -> Non
     render_result(result, NOTICES.get(result.notice) if result.notice else None)
     for entry in matched:
         click.echo(f"'{entry['term']}' matched: " + ", ".join(f"{f['form']} ({f['count']})" for f in entry["forms"]))
+
+
+@main.command()
+@index_option
+@click.argument("queries", nargs=-1)
+@search_options(query=False, skip=("page", "limit", "facet_limit", "sort"))
+@click.option("--series-filter", "series_filter", multiple=True, metavar="N:KEY=VALUE",
+              help="A filter of series N only, as the page's parameter (2:source=lepoint.fr); repeatable. Other options apply to every series.")
+@click.option("--by", type=click.Choice(PERIODS), default=None, help="Period of the points (default: chosen from the span).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the same as GET /api/trends).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the numbers as CSV (the page's CSV download).")
+def trends(index_dir: Path | None, queries: tuple[str, ...], series_filter: tuple[str, ...], by: str | None, as_json: bool, as_csv: bool,
+           **options) -> None:
+    """Articles per period of up to six searches: counts, shares of all articles of the period, distinct stories.
+
+    \b
+    One quoted query per series:  newsarchive trends "Macron" "Mélenchon" --by month
+    Per-series filters:           --series-filter 2:source=lepoint.fr
+    """
+    from newsarchive.search.archive import Archive
+    from newsarchive.search.trends import ROW_COLUMNS, rows, series_from_values
+
+    shared = option_values(options)
+    series = series_from_values(list(queries), lambda key: shared.get(key, []), series_filters(series_filter))
+    data = Archive(_folder(index_dir)).trend(series, by)
+    if as_json:
+        echo_json(data)
+    elif as_csv:
+        write_table(Table(ROW_COLUMNS, rows(data)), "csv", None)
+    else:
+        render_trend(data)
 
 
 @main.command()
@@ -288,9 +337,9 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
         echo_json(data)
         return
     for label, value in (("index", data["index"]), ("articles", data["articles"]), ("persons", data["persons"]),
-                         ("countries", data["countries"]), ("dates", f"{data['date_from'] or '-'} .. {data['date_to'] or '-'}"),
-                         ("size", f"{data['size_mb']} MB")):
-        click.echo(f"{label + ':':<12}{value}")
+                         ("organisations", data["organisations"]), ("countries", data["countries"]), ("sources", data["sources"]),
+                         ("dates", f"{data['date_from'] or '-'} .. {data['date_to'] or '-'}"), ("size", f"{data['size_mb']} MB")):
+        click.echo(f"{label + ':':<15}{value}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ handle_exception does for its server: commands raise and never catch.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -50,27 +51,33 @@ def fail(message: str, code: int) -> None:
 # --- search options, from the parameter table ------------------------------------------------
 
 
-def search_options(command: Callable) -> Callable:
-    """The options of every search parameter (search/request.py declares them), and QUERY for the query."""
-    for p in reversed(PARAMS):
-        if p.cli_flag is None:
-            command = click.argument(p.name, required=False, default="")(command)
-        elif p.kind == "switch":
-            command = click.option(p.cli_flag, p.name, is_flag=True, help=p.help)(command)
-        else:
-            default = SearchRequest.__dataclass_fields__[p.name].default
-            shown = default if isinstance(default, (int, str)) and default != "" else None
-            command = click.option(p.cli_flag, p.name, multiple=p.kind == "texts", metavar=p.metavar or _metavar(p),
-                                   default=shown, show_default=shown is not None, help=p.help)(command)
-    return command
+def search_options(query: bool = True, skip: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+    """The options of every search parameter (search/request.py declares them), and QUERY for the query (with `query`)."""
+
+    def decorate(command: Callable) -> Callable:
+        for p in reversed(PARAMS):
+            if p.name in skip or (p.cli_flag is None and not query):
+                continue
+            if p.cli_flag is None:
+                command = click.argument(p.name, required=False, default="")(command)
+            elif p.kind == "switch":
+                command = click.option(p.cli_flag, p.name, is_flag=True, help=p.help)(command)
+            else:
+                default = SearchRequest.__dataclass_fields__[p.name].default
+                shown = default if isinstance(default, (int, str)) and default != "" else None
+                command = click.option(p.cli_flag, p.name, multiple=p.kind == "texts", metavar=p.metavar or _metavar(p),
+                                       default=shown, show_default=shown is not None, help=p.help)(command)
+        return command
+
+    return decorate
 
 
 def _metavar(p) -> str:
     return "|".join(p.choices) if p.choices else ("N" if p.kind == "int" else "TEXT")
 
 
-def request_from_options(options: dict[str, Any]) -> SearchRequest:
-    """The validated request of the search options (values given as strings, read like the URL's)."""
+def option_values(options: dict[str, Any]) -> dict[str, list[str]]:
+    """The search options as the strings of their URL keys (read the way the URL's are)."""
     by_key = {}
     for p in PARAMS:
         value = options.get(p.name)
@@ -80,7 +87,27 @@ def request_from_options(options: dict[str, Any]) -> SearchRequest:
             by_key[p.key] = [str(v) for v in value]
         else:
             by_key[p.key] = [] if value is None else [str(value)]
+    return by_key
+
+
+def request_from_options(options: dict[str, Any]) -> SearchRequest:
+    """The validated request of the search options."""
+    by_key = option_values(options)
     return SearchRequest.from_values(lambda key: by_key.get(key, []))
+
+
+def series_filters(specs: tuple[str, ...]) -> list[dict[str, list[str]]]:
+    """`--series-filter 2:source=lepoint.fr` options as each series' own URL keys (series numbered from 1)."""
+    own: list[dict[str, list[str]]] = []
+    for spec in specs:
+        number, _, assignment = spec.partition(":")
+        key, _, value = assignment.partition("=")
+        if not number.isdigit() or not 1 <= int(number) <= 9 or not key or not value:
+            raise QueryError(f"--series-filter {spec!r}: write it as N:key=value (2:source=lepoint.fr, 1:person=Emmanuel Macron)")
+        i = int(number) - 1
+        own.extend({} for _ in range(i + 1 - len(own)))
+        own[i].setdefault(key, []).append(value)
+    return own
 
 
 # --- a long run's progress ---------------------------------------------------------------------
@@ -202,6 +229,35 @@ def render_merges(alias_file, merges: list[dict]) -> None:
         if entry["merged"]:
             parts.append("merged " + ", ".join(f"{m['name']} ({m['count']})" for m in entry["merged"]))
         click.echo(f"{entry['name']} [{entry['articles']} articles] <- " + "; ".join(parts))
+
+
+def write_table(table, fmt: str, output) -> None:
+    """Write an export to a file or standard output; say on stderr when it was cut at its row limit."""
+    from newsarchive.search.export import chunks
+
+    target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115 - stdout is not ours to close
+    try:
+        for chunk in chunks(table, fmt):
+            target.write(chunk)
+    except BrokenPipeError:  # `... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    finally:
+        if output:
+            target.close()
+    if table.cut_message:
+        click.echo(f"Warning: {table.cut_message} (--max-rows)", err=True)
+
+
+def render_trend(data: dict) -> None:
+    periods = [p["period"] for p in data["series"][0]["points"]]
+    click.echo(f"by {data['by']}: " + " | ".join(f"[{i + 1}] {s['label']} ({s['total']} articles)" for i, s in enumerate(data["series"])))
+    for j, period in enumerate(periods):
+        cells = []
+        for s in data["series"]:
+            p = s["points"][j]
+            cells.append(f"{p['count']:>6} {p['share'] * 100:6.2f}%" if p["share"] is not None else f"{p['count']:>6}     - ")
+        click.echo(f"{period:>10}  " + "  ".join(cells))
 
 
 def failure_lines(failures: list[Failure]) -> None:

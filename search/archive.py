@@ -21,9 +21,10 @@ from newsarchive.index.article import Article
 from newsarchive.index.folder import open_index
 from newsarchive.index.originals import OriginalStore
 from newsarchive.index.schema import unpack_article
+from newsarchive.index.sources import Sources
 
-from . import reports
-from .facets import FacetCache
+from . import entity, export, reports, trends
+from .facets import FACETS, FacetCache
 from .plan import Planner
 from .postings import IndexArrays
 from .query import query_terms
@@ -47,7 +48,7 @@ class Archive:
         self.planner = Planner(self.schema)
         self._local = threading.local()
         self._facet_leaves: dict = {}  # each segment's facet pairs, reused across index generations
-        self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves))
+        self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path)))
         self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting))
 
     # -- this thread's view of the newest generation -----------------------------------------
@@ -92,7 +93,13 @@ class Archive:
         collapsed = not (request.all_versions or request.group)
         groups = int(np.unique(facets.groups[docnums]).size) if total else 0
         mask = facets.mask(docnums) if total < facets.ndocs or facets.ndocs == 0 else None
-        counts = facets.counts(mask, request.facet_limit, by_group=request.count == "groups")
+        by_group = request.count == "groups"
+        counts = facets.counts(mask, request.facet_limit, by_group)
+        for kind in FACETS:
+            if kind.any_of and kind.name in plan.facet_filters:
+                # Multi-select: a facet whose values are alternatives is counted without its own filter.
+                others, _ = matching(plan.without(kind.name), snap)
+                counts[kind.name] = facets.values(kind, facets.mask(others), request.facet_limit, by_group)
         years = [f["value"] for f in counts["year"]]
         hits = []
         if total and (request.page - 1) * request.limit < (groups if collapsed else total):
@@ -104,6 +111,14 @@ class Archive:
             notice=plan.notice, filters=plan.shown, groups=groups, collapsed=collapsed,
             months=facets.month_counts(mask) if years and years[-1] - years[0] <= 1 else [], terms=plan.terms,
         )
+
+    def export(self, request: SearchRequest, limit: int = export.DEFAULT_ROWS, page_url=None, start: int = 0) -> export.Table:
+        """Every article of the result set (at most `limit`, from the `start`-th), in the search's order, as rows to write."""
+        return export.hit_table(self.snapshot(), self.planner, request, limit, page_url, start)
+
+    def trend(self, series: list[trends.Series], by: str | None = None) -> dict[str, Any]:
+        """Counts, shares and stories per period of up to six searches (search/trends.py)."""
+        return trends.trend(self.snapshot(), self.planner, series, by)
 
     def cooccurrence(self, request: SearchRequest, person: str | None = None, country: str | None = None, limit: int = 10) -> dict[str, Any]:
         """The persons and countries most often in the same articles as `person` (or `country`), within the request's results."""
@@ -121,9 +136,13 @@ class Archive:
         """Articles, distinct persons and countries, date range and size on disk."""
         return reports.stats(self.snapshot(), self.path)
 
-    def lookup_persons(self, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Person facet values starting with `prefix` (for a facet filter box)."""
-        return [{"value": v.value, "count": v.count} for v in self.facet_cache().lookup_persons(prefix, limit)]
+    def entity(self, kind: str, name: str) -> dict[str, Any] | None:
+        """The page of a person, organisation or country (None when the archive has no such value)."""
+        return entity.entity(self.search, self.facet_cache(), kind, name)
+
+    def lookup(self, kind: str, prefix: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Values of a name facet (person, organisation) starting with `prefix` (for a facet filter box)."""
+        return [{"value": v.value, "count": v.count} for v in self.facet_cache().names[kind].lookup(prefix, limit)]
 
     def spelling(self, query_text: str) -> str | None:
         """A corrected query when some plain word of `query_text` is not in the archive ("Vouliez-vous dire")."""
@@ -173,6 +192,10 @@ class Archive:
     def person_name(self, name: str) -> str:
         """The archive's display form of a person's name."""
         return self.facet_cache().person_name(name)
+
+    def label(self, kind: str, value: str) -> str:
+        """How the archive shows a facet value (a name in its usual form, a code's label)."""
+        return self.facet_cache().label(kind, value)
 
     def terms_of(self, query_text: str) -> set[str]:
         """The analysed terms a query looks for in titles and bodies (none for a bad query)."""

@@ -1,11 +1,11 @@
 """Facet counts over a whole result set, in time that does not grow with the hits.
 
-Per index generation, each multi-valued facet field (person, country) is loaded once,
-segment by segment from the facet column (or the postings of older indexes), into two
-aligned arrays (document number, value number). Counting a
-result set is then a mask over document numbers and one numpy bincount: the cost is
-bounded by the size of the archive, whatever the number of hits, and no Python loop
-runs over hits. Years come from the `year` column the same way.
+Each facet field is loaded per index generation as (document, value) arrays
+(facet_arrays.py); counting a result set is then a mask over document numbers and one
+numpy bincount: the cost is bounded by the size of the archive, whatever the number of
+hits, and no Python loop runs over hits. Names (persons, organisations) are merged and
+shown in their archive-wide form (names.py); publications get their label (sources.txt,
+else the archive's metadata); years come from the publication day column.
 """
 
 from __future__ import annotations
@@ -13,167 +13,121 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from babel import Locale
 
 from newsarchive.index.aliases import Aliases, resolve_surnames
-from newsarchive.index.countries import country_label
-from newsarchive.index.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+from newsarchive.index.countries import country_label, resolve_country
+from newsarchive.index.organisations import resolve_acronyms
+from newsarchive.index.schema import FACET_FIELDS
+from newsarchive.index.sources import Sources, key_of
 from newsarchive.index.text import fold
 
-
-@dataclass
-class LeafField:
-    """One facet field of one segment: its values and aligned (document in the segment, value number) arrays."""
-
-    values: list[str]
-    docs: np.ndarray
-    vals: np.ndarray
+from .facet_arrays import FieldFacet, leaf_key, load_leaf
+from .names import NameFacet
+from .request import QueryError
 
 
-def leaf_key(leaf) -> tuple:
-    """What identifies a segment's facet pairs: the segment, and its deletions (they only grow)."""
-    segment = leaf.segment()
-    return segment.segid, segment.deleted_count()
+@dataclass(frozen=True)
+class FacetKind:
+    """One facet: its name (the JSON key, the URL key of its filter, the index field) and how its values show."""
+
+    name: str
+    request: str  # the SearchRequest attribute holding its filter values
+    labelled: bool  # values are codes or keys shown with a label ({"value", "label", "count"})
+    any_of: bool  # several values filter for any of them (an article has one source), else for all of them
 
 
-def load_leaf(leaf) -> dict[str, LeafField]:
-    """The facet fields of one segment, from its facet column, or its postings if it has none (older indexes)."""
-    if FACET_COLUMN in leaf.schema and leaf.has_column(FACET_COLUMN):
-        return _from_column(leaf)
-    return {name: _from_postings(leaf, name) for name in FACET_FIELDS}
+FACETS = (
+    FacetKind("person", "persons", labelled=False, any_of=False),
+    FacetKind("organisation", "organisations", labelled=False, any_of=False),
+    FacetKind("country", "countries", labelled=True, any_of=False),
+    FacetKind("source", "sources", labelled=True, any_of=True),
+    FacetKind("language", "languages", labelled=True, any_of=True),
+    FacetKind("agency", "agencies", labelled=False, any_of=True),
+)
+NAME_FACETS = ("person", "organisation")
 
 
-def _from_column(leaf) -> dict[str, LeafField]:
-    column = leaf.column_reader(FACET_COLUMN)
-    indexes: list[dict[str, int]] = [{} for _ in FACET_FIELDS]
-    docs: list[list[int]] = [[] for _ in FACET_FIELDS]
-    vals: list[list[int]] = [[] for _ in FACET_FIELDS]
-    for docnum in leaf.all_doc_ids():  # live documents only
-        for i, terms in enumerate(read_facet_terms(column[docnum])):
-            index = indexes[i]
-            for term in terms:
-                docs[i].append(docnum)
-                vals[i].append(index.setdefault(term, len(index)))
-    return {name: LeafField(list(indexes[i]), np.array(docs[i], dtype=np.int32), np.array(vals[i], dtype=np.int32))
-            for i, name in enumerate(FACET_FIELDS)}
+@lru_cache(maxsize=256)
+def language_label(code: str) -> str:
+    """The French name of a language code ("en" -> "anglais")."""
+    return Locale("fr").languages.get(code, code)
 
 
-def _from_postings(leaf, fieldname: str) -> LeafField:
-    values: list[str] = []
-    docs: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    if fieldname in leaf.indexed_field_names():
-        for term in leaf.lexicon(fieldname):
-            ids = np.fromiter(leaf.postings(fieldname, term).all_ids(), dtype=np.int32)
-            if ids.size == 0:
-                continue  # every document with this value was deleted
-            docs.append(ids)
-            vals.append(np.full(ids.size, len(values), dtype=np.int32))
-            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-    return LeafField(values, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
-                     np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32))
+@lru_cache(maxsize=1)
+def _language_codes() -> dict[str, str]:
+    names = {}
+    for locale in ("en", "fr"):
+        names.update({fold(name): code for code, name in Locale(locale).languages.items() if len(code) == 2})
+    return names
 
 
-@dataclass
-class FacetValue:
-    """One facet value with its count in the current result set."""
-
-    value: str
-    count: int
-    label: str | None = None
-
-
-class FieldFacet:
-    """The (document, value) pairs of one multi-valued field."""
-
-    def __init__(self, values: list[str], docs: np.ndarray, vals: np.ndarray, ndocs: int) -> None:
-        self.values = values
-        self.docs = docs
-        self.vals = vals
-        self.doc_counts = np.bincount(self.vals, minlength=len(self.values)) if self.values else np.zeros(0, dtype=np.int64)
-        self.index = {v: i for i, v in enumerate(self.values)}
-        self.ndocs = ndocs
-
-    @classmethod
-    def combine(cls, parts: list[tuple[LeafField, int]], ndocs: int) -> FieldFacet:
-        """One field's pairs over the whole index from its segments' (segment pairs, first document number)."""
-        index: dict[str, int] = {}
-        docs, vals = [], []
-        for leaf, offset in parts:
-            if not leaf.values:
-                continue
-            global_ids = np.fromiter((index.setdefault(v, len(index)) for v in leaf.values), dtype=np.int32, count=len(leaf.values))
-            docs.append(leaf.docs + offset)
-            vals.append(global_ids[leaf.vals])
-        return cls(list(index), np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
-                   np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32), ndocs)
-
-    def count(self, mask: np.ndarray | None, groups: np.ndarray | None = None) -> np.ndarray:
-        """Counts per value over the documents selected by `mask` (all documents when None).
-
-        With `groups` (a group number per document), each near-duplicate group counts once.
-        """
-        if not self.values:
-            return np.zeros(0, dtype=np.int64)
-        if groups is None:
-            if mask is None:
-                return self.doc_counts
-            return np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
-        selected = np.ones(self.docs.size, dtype=bool) if mask is None else mask[self.docs]
-        pairs = np.unique(groups[self.docs[selected]].astype(np.int64) * len(self.values) + self.vals[selected])
-        return np.bincount(pairs % len(self.values), minlength=len(self.values))
-
-    def remap(self, mapping: dict[str, str]) -> None:
-        """Merge values: every document with value K gets mapping[K] instead (once, even if it had both)."""
-        if not mapping:
-            return
-        for target in set(mapping.values()) - set(self.index):
-            self.index[target] = len(self.values)
-            self.values.append(target)
-        new_index = np.arange(len(self.values), dtype=np.int32)
-        for key, target in mapping.items():
-            if key in self.index and key != target:
-                new_index[self.index[key]] = self.index[target]
-        pairs = np.unique(self.docs.astype(np.int64) * len(self.values) + new_index[self.vals])
-        self.docs = (pairs // len(self.values)).astype(np.int32)
-        self.vals = (pairs % len(self.values)).astype(np.int32)
-        self.doc_counts = np.bincount(self.vals, minlength=len(self.values))
+def resolve_language(text: str) -> str | None:
+    """A language code from a code or a French or English name ("fr", "français", "French" -> "fr")."""
+    key = fold(text)
+    if len(key) == 2 and key.isalpha() and key in Locale("fr").languages:
+        return key
+    return _language_codes().get(key)
 
 
 class FacetCache:
     """Everything needed to count and label facets for one index generation."""
 
-    def __init__(self, searcher, aliases: Aliases | None = None, leaves: dict | None = None) -> None:
+    def __init__(self, searcher, aliases: Aliases | None = None, leaves: dict | None = None, sources: Sources | None = None) -> None:
         """`leaves`, kept by the caller between index generations, holds each segment's pairs:
         after a commit only the new segments are read."""
         reader = searcher.reader()
         self.ndocs = reader.doc_count_all()
         self.aliases = aliases or Aliases()
+        self.sources = sources or Sources()
         fields = self._load(reader, leaves if leaves is not None else {})
-        self.person = fields["person"]
-        self.country = fields["country"]
+        self.fields = fields
         self.years = self._years(reader)
-        self.person_names = self._display_names(fields["person_form"])
-        self.merged_into = self._person_merges()
-        self.counts_before_merges = {v: int(c) for v, c in zip(self.person.values, self.person.doc_counts, strict=True)}
-        self.person.remap(self.merged_into)
-        for key, target in self.merged_into.items():
-            if target not in self.person_names:
-                self.person_names[target] = self.aliases.merges.get(key) or target
-        self.members: dict[str, list[str]] = defaultdict(list)
-        for key, target in self.merged_into.items():
-            self.members[target].append(key)
+        alias_merges = {key: fold(name) for key, name in self.aliases.merges.items()}
+        self.names = {
+            "person": NameFacet(fields["person"], fields["person_form"], self._person_merges(fields["person"], alias_merges), self.aliases.merges),
+            "organisation": NameFacet(fields["organisation"], fields["organisation_form"],
+                                      self._organisation_merges(fields["organisation"], fields["organisation_mention"], alias_merges),
+                                      self.aliases.merges),
+        }
+        self.source_merges = self.sources.merges()
+        self.source_members: dict[str, list[str]] = defaultdict(list)
+        for key, target in self.source_merges.items():
+            self.source_members[target].append(key)
+        fields["source"].remap(self.source_merges)
+        self.source_labels = self._source_labels(fields["source"], fields["source_name"])
         self.groups = self._groups(fields["dup_group"])
-        self._person_words: dict[str, set[int]] | None = None
 
-    def _person_merges(self) -> dict[str, str]:
+    def _person_merges(self, persons: FieldFacet, alias_merges: dict[str, str]) -> dict[str, str]:
         """Person keys counted as another: the alias file's merges, then bare surnames
         resolved to the archive's dominant full name ("macron" -> "emmanuel macron")."""
-        merges = {key: fold(name) for key, name in self.aliases.merges.items()}
-        counts = {v: int(c) for v, c in zip(self.person.values, self.person.doc_counts, strict=True) if v not in merges}
-        merges.update(resolve_surnames(counts, forbids=self.aliases.forbids))
-        return {k: v for k, v in merges.items() if k != v}
+        counts = {v: int(c) for v, c in zip(persons.values, persons.doc_counts, strict=True) if v not in alias_merges}
+        return {**alias_merges, **resolve_surnames(counts, forbids=self.aliases.forbids)}
+
+    def _organisation_merges(self, organisations: FieldFacet, mentions: FieldFacet, alias_merges: dict[str, str]) -> dict[str, str]:
+        """Organisation keys counted as another: the alias file's merges, then acronyms joined to their long form
+        archive-wide ("otan" and "organisation du traite de l atlantique nord": the form the archive uses most)."""
+        counts = {v: int(c) for v, c in zip(organisations.values, organisations.doc_counts, strict=True) if v not in alias_merges}
+        joined: dict[str, dict[str, int]] = defaultdict(dict)
+        for pair, n in zip(mentions.values, mentions.doc_counts.tolist(), strict=True):
+            name, _, acronym = pair.partition("|")
+            if name not in alias_merges and acronym not in alias_merges and not self.aliases.forbids(acronym, name):
+                joined[name][acronym] = n
+        return {**alias_merges, **resolve_acronyms(counts, joined)}
+
+    def _source_labels(self, sources: FieldFacet, names: FieldFacet) -> dict[str, str]:
+        """Each publication key's label: the sources file's, else the name its articles give most often, else the key."""
+        key_of_doc, name_of_doc = sources.value_of_docs(), names.value_of_docs()
+        both = (key_of_doc >= 0) & (name_of_doc >= 0)
+        n = max(1, len(names.values))
+        pairs, counts = np.unique(key_of_doc[both] * n + name_of_doc[both], return_counts=True)
+        best: dict[int, int] = {}
+        for pair in pairs[np.lexsort((pairs, -counts))].tolist():  # most frequent (key, name) first
+            best.setdefault(pair // n, pair % n)
+        return {key: self.sources.labels.get(key) or (names.values[best[i]] if i in best else key) for i, key in enumerate(sources.values)}
 
     def _load(self, reader, leaves: dict) -> dict[str, FieldFacet]:
         """Every facet field over the index, from the segments' pairs (`leaves` caches them by segment)."""
@@ -186,6 +140,70 @@ class FacetCache:
         leaves.update(loaded)  # segments merged away or with new deletions are forgotten
         return {name: FieldFacet.combine([(loaded[leaf_key(leaf)][name], offset) for leaf, offset in segments], self.ndocs)
                 for name in FACET_FIELDS}
+
+    # -- values and their labels ------------------------------------------------------------
+
+    def facet(self, kind: str) -> FieldFacet:
+        """The (document, value) arrays of a facet (names after their merges)."""
+        return self.names[kind].field if kind in self.names else self.fields[kind]
+
+    def label(self, kind: str, value: str) -> str:
+        """How a value of a facet is shown."""
+        if kind in self.names:
+            return self.names[kind].name(value)
+        if kind == "country":
+            return country_label(value)
+        if kind == "source":
+            return self.source_labels.get(value, value)
+        if kind == "language":
+            return language_label(value)
+        return value
+
+    def terms_for(self, kind: str, value: str) -> list[str]:
+        """The index terms a filter value means (none: it matches nothing); QueryError for an unknown country or language."""
+        if kind in self.names:
+            return self.names[kind].keys(value)
+        if kind == "country":
+            code = resolve_country(value)
+            if code is None:
+                raise QueryError(f"unknown country {value!r}: use an ISO code (RU) or a French or English name (Russie, Russia)")
+            return [code]
+        if kind == "language":
+            code = resolve_language(value)
+            if code is None:
+                raise QueryError(f"unknown language {value!r}: use a code (fr, en) or a name (français, English)")
+            return [code]
+        facet = self.fields[kind]
+        if kind == "source":
+            key = key_of(value)
+            key = self.source_merges.get(key, key)
+            targets = [key] if key in facet.index else [k for k, label in self.source_labels.items() if fold(label) == fold(value)]
+            return [term for k in targets for term in (k, *self.source_members.get(k, []))]
+        return [v for v in facet.values if fold(v) == fold(value)]
+
+    def shown(self, kind: str, value: str):
+        """A filter value as the result reports it: a display name, or its code or key with a label."""
+        if kind == "country":
+            code = resolve_country(value) or value
+            return {"code": code, "name": country_label(code)}
+        terms = self.terms_for(kind, value)
+        if kind in ("source", "language"):
+            key = terms[0] if terms else value
+            return {"value": key, "label": self.label(kind, key)}
+        if kind in self.names:
+            names = self.names[kind]
+            key = names.merged_into.get(fold(value), fold(value))
+            if names.known(key):
+                return names.name(key)  # the value itself, with the keys merged into it
+        return self.label(kind, terms[0]) if len(terms) == 1 else value
+
+    def person_name(self, key_or_name: str) -> str:
+        """The display name for a person key or any written form of the name."""
+        return self.names["person"].name(key_or_name)
+
+    def person_keys(self, text: str) -> list[str]:
+        """Person keys meant by `text` (see NameFacet.keys)."""
+        return self.names["person"].keys(text)
 
     def _groups(self, facet: FieldFacet) -> np.ndarray:
         """A near-duplicate group number per document; an article with no group is its own."""
@@ -218,22 +236,6 @@ class FacetCache:
             return None
         return dt.date.fromordinal(int(dated.min())), dt.date.fromordinal(int(dated.max()))
 
-    def _display_names(self, forms: FieldFacet) -> dict[str, str]:
-        # The facet value shown for a person is the archive's most frequent written form
-        # of their folded key ("Sergueï Lavrov" over "SERGUEÏ LAVROV").
-        best: dict[str, tuple[tuple[int, int, int], str]] = {}
-        for form, freq in zip(forms.values, forms.doc_counts.tolist(), strict=True):
-            key = fold(form)
-            # Ties prefer the form with accents (more information) then the longest.
-            rank = (freq, sum(not ch.isascii() for ch in form), len(form))
-            if key not in best or rank > best[key][0]:
-                best[key] = (rank, form)
-        return {key: form for key, (_, form) in best.items()}
-
-    def person_name(self, key_or_name: str) -> str:
-        """The display name for a person key or any written form of the name."""
-        return self.person_names.get(fold(key_or_name), key_or_name)
-
     def mask(self, docnums: np.ndarray) -> np.ndarray:
         """A boolean mask over all documents with the given document numbers set."""
         mask = np.zeros(self.ndocs, dtype=bool)
@@ -241,29 +243,33 @@ class FacetCache:
             mask[docnums] = True
         return mask
 
-    def top(self, facet: FieldFacet, mask: np.ndarray | None, limit: int, exclude: set[str] = frozenset(),
-            by_group: bool = False) -> list[tuple[str, int]]:
-        """The `limit` most frequent values in the selection, most frequent first (groups counted once with `by_group`)."""
+    def top(self, kind: str, mask: np.ndarray | None, limit: int, by_group: bool = False) -> list[tuple[str, int]]:
+        """The `limit` most frequent values of a facet in the selection (groups counted once with `by_group`);
+        most frequent first, equal counts in the order of their labels."""
+        facet = self.facet(kind)
         counts = facet.count(mask, self.groups if by_group else None)
         if counts.size == 0 or limit <= 0:
             return []
         nonzero = np.flatnonzero(counts)
-        if nonzero.size > limit + len(exclude):
-            keep = limit + len(exclude)
-            part = np.argpartition(-counts[nonzero], keep - 1)[:keep]
-            nonzero = nonzero[part]
-        ordered = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), facet.values[i]))
-        result = [(facet.values[i], int(counts[i])) for i in ordered if facet.values[i] not in exclude]
-        return result[:limit]
+        if nonzero.size > limit:
+            # Every value counted at least as often as the limit-th, so that ties at the cut are ordered by label too.
+            threshold = np.partition(counts[nonzero], nonzero.size - limit)[nonzero.size - limit]
+            nonzero = nonzero[counts[nonzero] >= threshold]
+        ordered = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), fold(self.label(kind, facet.values[i]))))
+        return [(facet.values[i], int(counts[i])) for i in ordered[:limit]]
+
+    def values(self, kind: FacetKind, mask: np.ndarray | None, limit: int, by_group: bool = False) -> list[dict]:
+        """One facet of a selection, as the result JSON gives it."""
+        top = self.top(kind.name, mask, limit, by_group)
+        if kind.labelled:
+            return [{"value": v, "label": self.label(kind.name, v), "count": n} for v, n in top]
+        return [{"value": self.label(kind.name, v), "count": n} for v, n in top]
 
     def counts(self, mask: np.ndarray | None, limit: int, by_group: bool = False) -> dict[str, list[dict]]:
-        """The person, country and year facets of a selection, as the result JSON gives them."""
-        return {
-            "person": [{"value": self.person_name(key), "count": n} for key, n in self.top(self.person, mask, limit, by_group=by_group)],
-            "country": [{"value": code, "label": country_label(code), "count": n}
-                        for code, n in self.top(self.country, mask, limit, by_group=by_group)],
-            "year": [{"value": year, "count": n} for year, n in self.year_counts(mask, by_group=by_group)],
-        }
+        """Every facet of a selection, and its years, as the result JSON gives them."""
+        found = {kind.name: self.values(kind, mask, limit, by_group) for kind in FACETS}
+        found["year"] = [{"value": year, "count": n} for year, n in self.year_counts(mask, by_group=by_group)]
+        return found
 
     def year_counts(self, mask: np.ndarray | None, by_group: bool = False) -> list[tuple[int, int]]:
         """(year, count) for the selection, oldest first; undated articles are left out."""
@@ -281,26 +287,46 @@ class FacetCache:
         values, counts = np.unique(years, return_counts=True)
         return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
 
-    def word_forms(self, reader, analyzer):
-        """A function: analysed term -> [(word form as written, articles)] from the exact-form field (built once)."""
-        if getattr(self, "_forms_by_prefix", None) is None:
+    def _exact_lexicon(self, reader) -> dict[str, list[tuple[str, int]]]:
+        """The word forms of the exact-form field with their article counts, by the first three letters of their folded form."""
+        found = getattr(self, "_forms_by_prefix", None)
+        if found is None:
             by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
             if "exact" in reader.indexed_field_names():
                 for term, info in reader.iter_field("exact"):
                     form = term.decode("utf-8") if isinstance(term, bytes) else term
                     if form.isalpha():
                         by_prefix[fold(form)[:3]].append((form, info.doc_frequency()))
-            self._forms_by_prefix = dict(by_prefix)
-            self._forms_of: dict[str, list[tuple[str, int]]] = {}
+            found = self._forms_by_prefix = dict(by_prefix)
+        return found
+
+    def word_forms(self, reader, analyzer):
+        """A function: analysed term -> [(word form as written, articles)] from the exact-form field (built once)."""
+        lexicon = self._exact_lexicon(reader)
+        cache = self.__dict__.setdefault("_forms_of", {})
 
         def forms(stem: str) -> list[tuple[str, int]]:
-            if stem not in self._forms_of:
+            if stem not in cache:
                 # Stems keep their first letters: only forms starting like the stem can analyse to it.
-                candidates = self._forms_by_prefix.get(stem[:3], [])
-                self._forms_of[stem] = [(f, n) for f, n in candidates if [t.text for t in analyzer(f)] == [stem]]
-            return self._forms_of[stem]
+                cache[stem] = [(f, n) for f, n in lexicon.get(stem[:3], []) if [t.text for t in analyzer(f)] == [stem]]
+            return cache[stem]
 
         return forms
+
+    def written_forms(self, reader, word: str) -> list[str]:
+        """The forms of the exact-form field that fold to `word`'s folded form ("Melenchon" -> ["mélenchon", "melenchon"])."""
+        key = fold(word)
+        return [f for f, _ in self._exact_lexicon(reader).get(key[:3], []) if fold(f) == key]
+
+    @property
+    def surnames(self) -> frozenset[str]:
+        """The last words of the archive's full person names (two words or more, named in two articles or more), folded."""
+        found = self.__dict__.get("_surnames")
+        if found is None:
+            field = self.names["person"].field
+            found = self._surnames = frozenset(v.split()[-1] for v, n in zip(field.values, field.doc_counts.tolist(), strict=True)
+                                               if n >= 2 and len(v.split()) >= 2)
+        return found
 
     def month_counts(self, mask: np.ndarray | None) -> list[tuple[str, int]]:
         """("YYYY-MM", count) for the selection, oldest first, months without articles included."""
@@ -314,36 +340,3 @@ class FacetCache:
         found = {str(v): int(c) for v, c in zip(values, counts, strict=True)}
         every = np.arange(values.min(), values.max() + 1)
         return [(str(m), found.get(str(m), 0)) for m in every]
-
-    def person_keys(self, text: str) -> list[str]:
-        """Person keys meant by `text`: the exact name if known, else names containing all its words."""
-        key = fold(text)
-        if not key:
-            return []
-        key = self.merged_into.get(key, key)
-        if key in self.person.index:
-            # The articles that name only a merged form ("Macron") are indexed under it.
-            return [key, *self.members.get(key, [])]
-        if self._person_words is None:
-            words: dict[str, set[int]] = defaultdict(set)
-            for i, value in enumerate(self.person.values):
-                for word in value.split():
-                    words[word].add(i)
-            self._person_words = dict(words)
-        wanted = key.split()
-        sets = [self._person_words.get(w, set()) for w in wanted]
-        ids = set.intersection(*sets) if sets else set()
-        ranked = sorted(ids, key=lambda i: -int(self.person.doc_counts[i]))
-        return [self.person.values[i] for i in ranked]
-
-    def lookup_persons(self, prefix: str, limit: int = 20) -> list[FacetValue]:
-        """Persons whose name (or one of its words) starts with `prefix`, most frequent first."""
-        key = fold(prefix)
-        matches = []
-        for i, value in enumerate(self.person.values):
-            if self.person.doc_counts[i] == 0:
-                continue  # merged into another value
-            if not key or value.startswith(key) or any(w.startswith(key) for w in value.split()):
-                matches.append(i)
-        matches.sort(key=lambda i: -int(self.person.doc_counts[i]))
-        return [FacetValue(self.person_name(self.person.values[i]), int(self.person.doc_counts[i])) for i in matches[:limit]]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whoosh import query
 
-from newsarchive.index.countries import country_label
 from newsarchive.index.text import fold
 
-from .facets import FacetCache
+from .facets import FACETS, NAME_FACETS, FacetCache
 from .query import WITHIN_FIELDS, date_filter, free_text_query, is_free_text, make_parser, parse_query, query_terms
 from .request import WITHIN, SearchRequest
 
@@ -19,16 +18,25 @@ PARSED_QUERIES = 2048  # parsed query texts remembered
 
 @dataclass
 class Plan:
-    """A request as queries: `text_query` scores (None for an empty query), `filters` narrow without scoring."""
+    """A request as queries: `text_query` scores (None for an empty query), the filters narrow without scoring."""
 
     request: SearchRequest
     text_query: query.Query | None
-    filters: list[query.Query]
+    other_filters: list[query.Query]  # dates, speakers, quotations, group
+    facet_filters: dict[str, query.Query]  # by facet: what its chosen values select
     shown: dict[str, Any]  # the filters as the result reports them (display names, country labels)
     terms: set[str]  # analysed terms to highlight
     speakers: set[str] = field(default_factory=set)  # person keys of `quote_by`
     free_text: bool = False
     notice: str | None = None  # a key of results.NOTICES
+
+    @property
+    def filters(self) -> list[query.Query]:
+        return [*self.other_filters, *self.facet_filters.values()]
+
+    def without(self, facet: str) -> Plan:
+        """The same plan without the filter of one facet (to count that facet's other values: multi-select)."""
+        return replace(self, facet_filters={k: v for k, v in self.facet_filters.items() if k != facet})
 
     @property
     def scored(self) -> query.Query:
@@ -77,10 +85,40 @@ class Planner:
             if text_query is query.NullQuery:
                 notice = "no_searchable_word"
         if text_query is not None and text_query is not query.NullQuery:
-            text_query = _resolve_persons(text_query, facets)
-        filters, shown = _filters(request, facets)
+            text_query = _resolve_names(text_query, facets)
+            if request.within == "text" and not free_text:
+                text_query = self._names_as_written(text_query, request.query, reader, facets)
+        facet_filters, shown = _facet_filters(request, facets)
+        other_filters = _other_filters(request, facets, shown)
         terms = query_terms(text_query if text_query is not query.NullQuery else None, tuple(WITHIN_FIELDS[request.within]))
-        return Plan(request, text_query, filters, shown, terms, speaker_keys(request, facets), free_text, notice)
+        return Plan(request, text_query, other_filters, facet_filters, shown, terms, speaker_keys(request, facets), free_text, notice)
+
+
+    def _names_as_written(self, q: query.Query, text: str, reader, facets: FacetCache) -> query.Query:
+        """A capitalised query word that is the surname of a person of the archive matches the name, not its stem's family.
+
+        Snowball stems "Macron", "macronie" and "macroniste" alike; a user who types the name
+        wants the name (as Elasticsearch's keyword_marker keeps words out of stemming). The
+        stemmed term still scores; a filter of no weight requires one of the word's written
+        forms (with or without accents) in the exact-form field.
+        """
+        analyzer = self.schema["body"].analyzer
+        typed: dict[str, str] = {}
+        for token in analyzer(text, chars=True):
+            word = text[token.startchar:token.endchar]
+            if word[:1].isupper() and fold(word) in facets.surnames:
+                typed[token.text] = word
+        if not typed or "exact" not in self.schema:
+            return q
+
+        def rewrite(node):
+            if isinstance(node, query.Term) and node.fieldname in ("title", "body") and node.text in typed:
+                forms = facets.written_forms(reader, typed[node.text])
+                if forms:
+                    return query.And([node, _any_term("exact", forms, boost=0.0)])
+            return node
+
+        return q.accept(rewrite)
 
 
 def speaker_keys(request: SearchRequest, facets: FacetCache) -> set[str]:
@@ -91,37 +129,47 @@ def speaker_keys(request: SearchRequest, facets: FacetCache) -> set[str]:
     return keys
 
 
-def _any_term(fieldname: str, keys: list[str]) -> query.Query:
-    return query.Or([query.Term(fieldname, k) for k in keys]) if len(keys) > 1 else query.Term(fieldname, keys[0])
+def _any_term(fieldname: str, keys: list[str], boost: float = 1.0) -> query.Query:
+    terms = [query.Term(fieldname, k, boost=boost) for k in keys]
+    return query.Or(terms) if len(terms) > 1 else terms[0]
 
 
-def _resolve_persons(q: query.Query, facets: FacetCache) -> query.Query:
-    """`person:lavrov` -> the person keys it names ("serguei lavrov")."""
+# Query fields whose text names a facet value: `person:lavrov`, `org:CGT`, `source:"Le Point"`, `agency:afp`.
+_NAMED_FIELDS = (*NAME_FACETS, "source", "agency")
+
+
+def _resolve_names(q: query.Query, facets: FacetCache) -> query.Query:
+    """`person:lavrov` -> the person keys it names ("serguei lavrov"); the same for organisations, sources and agencies."""
 
     def rewrite(node):
-        if isinstance(node, (query.Term, query.Phrase)) and node.fieldname == "person":
+        if isinstance(node, (query.Term, query.Phrase)) and node.fieldname in _NAMED_FIELDS:
             text = node.text if isinstance(node, query.Term) else " ".join(node.words)
-            keys = facets.person_keys(text)
-            return _any_term("person", keys) if keys else query.Term("person", text)
+            terms = facets.terms_for(node.fieldname, text)
+            return _any_term(node.fieldname, terms) if terms else query.Term(node.fieldname, text)
         return node
 
     return q.accept(rewrite)
 
 
-def _filters(request: SearchRequest, facets: FacetCache) -> tuple[list[query.Query], dict[str, Any]]:
-    parts: list[query.Query] = []
+def _facet_filters(request: SearchRequest, facets: FacetCache) -> tuple[dict[str, query.Query], dict[str, Any]]:
+    """Each facet's chosen values as one query (all of them, or any of them for a publication, a language, an agency)."""
+    found: dict[str, query.Query] = {}
     shown: dict[str, Any] = {}
-    persons = []
-    for name in request.persons:
-        keys = facets.person_keys(name)
-        persons.append(facets.person_name(keys[0]) if len(keys) == 1 else name)
-        parts.append(_any_term("person", keys) if keys else query.NullQuery)
-    if persons:
-        shown["persons"] = persons
-    codes = request.country_codes()
-    parts.extend(query.Term("country", code) for code in codes)
-    if codes:
-        shown["countries"] = [{"code": c, "name": country_label(c)} for c in codes]
+    for kind in FACETS:
+        values = getattr(request, kind.request)
+        if not values:
+            continue
+        parts = []
+        for value in values:
+            terms = facets.terms_for(kind.name, value)
+            parts.append(_any_term(kind.name, terms) if terms else query.NullQuery)
+        found[kind.name] = parts[0] if len(parts) == 1 else (query.Or(parts) if kind.any_of else query.And(parts))
+        shown[kind.request] = [facets.shown(kind.name, value) for value in values]
+    return found, shown
+
+
+def _other_filters(request: SearchRequest, facets: FacetCache, shown: dict[str, Any]) -> list[query.Query]:
+    parts: list[query.Query] = []
     dates = date_filter(request.date_from, request.date_to)
     if dates is not None:
         parts.append(dates)
@@ -139,4 +187,4 @@ def _filters(request: SearchRequest, facets: FacetCache) -> tuple[list[query.Que
     if request.group:
         parts.append(query.Term("dup_group", request.group))
         shown["group"] = request.group
-    return parts, shown
+    return parts

@@ -34,13 +34,16 @@ FIELD_ALIASES = {
     "person": ["personne", "persons", "personnes"],
     "country": ["pays", "countries"],
     "author": ["auteur"],
-    "source": ["média", "media"],
+    "source": ["média", "media", "publication", "journal"],
+    "organisation": ["org", "organization", "organisme"],
+    "agency": ["agence"],
+    "language": ["langue"],
     "year": ["année", "annee"],
     "exact": ["forme", "exactement"],
 }
 
 
-_FIELD_NAMES = sorted({*FIELD_ALIASES, *(a for aliases in FIELD_ALIASES.values() for a in aliases), "date", "id", "url", "language"})
+_FIELD_NAMES = sorted({*FIELD_ALIASES, *(a for aliases in FIELD_ALIASES.values() for a in aliases), "date", "id", "url"})
 _FIELD_PREFIX = re.compile(r"(?<![\w-])(?:{}):".format("|".join(map(re.escape, _FIELD_NAMES))), re.I)
 
 
@@ -80,7 +83,7 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
         return None
     internal = re.search(r"(?<![\w])({}):".format("|".join(sorted(INTERNAL_FIELDS))), text)
     if internal:
-        raise QueryError(f"{internal.group(1)}: is not a searchable field (fields: title, body, person, country, author, source, date, year, exact)")
+        raise QueryError(f"{internal.group(1)}: is not a searchable field (fields: {SEARCHABLE})")
     try:
         tree = parser.process(text)
         errors = _errors(tree)
@@ -96,14 +99,16 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
 
 
 # Fields that hold internal data, not text a user can search.
-INTERNAL_FIELDS = {"article", "fingerprint", "day_newest", "day_oldest", "person_form"}
+SEARCHABLE = "title, body, person, organisation, country, source, agency, language, author, date, year, exact"
+INTERNAL_FIELDS = {"article", "fingerprint", "day_newest", "day_oldest", "person_form", "organisation_form", "organisation_mention",
+                   "source_name", "facet_terms"}
 
 
 def _check(q: query.Query) -> None:
     terms = 0
     for node in q.leaves():
         if getattr(node, "fieldname", None) in INTERNAL_FIELDS:
-            raise QueryError(f"{node.fieldname}: is not a searchable field (fields: title, body, person, country, author, source, date, year, exact)")
+            raise QueryError(f"{node.fieldname}: is not a searchable field (fields: {SEARCHABLE})")
         if isinstance(node, (query.Wildcard, query.Prefix)):
             text = node.text
             prefix = re.split(r"[*?]", text, maxsplit=1)[0]

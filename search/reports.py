@@ -62,35 +62,35 @@ def matched_forms(snap: Snapshot, planner: Planner, query_text: str, within: str
 
 def person_merges(snap: Snapshot) -> list[dict[str, Any]]:
     """Every person the indexer merged names into: spellings, within-article mentions, archive-level merges."""
-    facets = snap.facets
+    persons = snap.facets.names["person"]
     reader = snap.reader
     spellings: dict[str, list[dict[str, Any]]] = {}
     if "person_form" in reader.indexed_field_names():
         for term, info in reader.iter_field("person_form"):
             form = term.decode("utf-8") if isinstance(term, bytes) else term
             key = fold(form)
-            if key not in facets.merged_into and form != facets.person_name(key):  # merged names are listed apart
+            if key not in persons.merged_into and form != persons.name(key):  # merged names are listed apart
                 spellings.setdefault(key, []).append({"form": form, "count": info.doc_frequency()})
     mentions: dict[str, dict[str, int]] = {}
     for fields in snap.searcher.all_stored_fields():
         for person in unpack_article(fields.get("article")).get("persons") or []:
-            key = facets.merged_into.get(fold(person["name"]), fold(person["name"]))
+            key = persons.merged_into.get(fold(person["name"]), fold(person["name"]))
             for mention in dict.fromkeys(person.get("mentions") or []):
                 if fold(mention) != key:
                     counts = mentions.setdefault(key, {})
                     counts[mention] = counts.get(mention, 0) + 1
     merged: dict[str, list[dict[str, Any]]] = {}
-    for key, target in facets.merged_into.items():
-        if facets.counts_before_merges.get(key):
-            merged.setdefault(target, []).append({"name": facets.person_name(key) if key in facets.person_names else key,
-                                                  "count": facets.counts_before_merges[key]})
+    for key, target in persons.merged_into.items():
+        if persons.counts_before_merges.get(key):
+            merged.setdefault(target, []).append({"name": persons.name(key) if key in persons.names else key,
+                                                  "count": persons.counts_before_merges[key]})
     entries = []
-    for i, key in enumerate(facets.person.values):
-        articles = int(facets.person.doc_counts[i])
+    for i, key in enumerate(persons.field.values):
+        articles = int(persons.field.doc_counts[i])
         if not articles or not (key in spellings or key in mentions or key in merged):
             continue
         entries.append({
-            "name": facets.person_name(key),
+            "name": persons.name(key),
             "articles": articles,
             "spellings": sorted(spellings.get(key, []), key=lambda f: -f["count"]),
             "mentions": [{"mention": m, "count": n} for m, n in sorted(mentions.get(key, {}).items(), key=lambda kv: -kv[1])],
@@ -108,8 +108,10 @@ def stats(snap: Snapshot, path: Path) -> dict[str, Any]:
     return {
         "index": str(path),
         "articles": snap.searcher.doc_count(),
-        "persons": int((facets.person.doc_counts > 0).sum()),
-        "countries": int((facets.country.doc_counts > 0).sum()),
+        "persons": int((facets.facet("person").doc_counts > 0).sum()),
+        "organisations": int((facets.facet("organisation").doc_counts > 0).sum()),
+        "countries": int((facets.facet("country").doc_counts > 0).sum()),
+        "sources": int((facets.facet("source").doc_counts > 0).sum()),
         "date_from": span[0].isoformat() if span else None,
         "date_to": span[1].isoformat() if span else None,
         "size_bytes": size,

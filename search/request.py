@@ -28,6 +28,7 @@ SORTS = ("relevance", "newest", "oldest")
 WITHIN = ("text", "exact", "quotes")
 COUNTS = ("articles", "groups")
 _GROUP_ID = re.compile(r"[uc][0-9a-f]{19}")
+FACET_FILTERS = ("persons", "countries", "organisations", "sources", "languages", "agencies")  # bounded together
 
 
 class QueryError(ValueError):
@@ -132,6 +133,14 @@ class SearchRequest:
     persons: list[str] = param([], "person", "texts", "Only articles about this person (repeatable: all of them).", metavar="NAME")
     countries: list[str] = param([], "country", "texts", "Only articles about this country: ISO code, French or English name (repeatable).",
                                  metavar="COUNTRY")
+    organisations: list[str] = param([], "organisation", "texts", "Only articles naming this organisation (repeatable: all of them).",
+                                     metavar="NAME")
+    sources: list[str] = param([], "source", "texts", "Only articles of this publication: its host or its name (repeatable: any of them).",
+                               metavar="SOURCE")
+    languages: list[str] = param([], "language", "texts", "Only articles in this language: a code (fr) or a name (repeatable: any of them).",
+                                 metavar="LANG")
+    agencies: list[str] = param([], "agency", "texts", "Only articles carrying this news agency's copy (repeatable: any of them).",
+                                metavar="AGENCY")
     date_from: dt.date | None = param(None, "from", "date", "Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE")
     date_to: dt.date | None = param(None, "to", "date", "Published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE", end=True)
     sort: str = param("relevance", "sort", "choice", "Order of the hits.", choices=SORTS)
@@ -161,7 +170,7 @@ class SearchRequest:
         """Check every parameter; raise QueryError with a helpful message when one is wrong."""
         for p in PARAMS:
             setattr(self, p.name, p.check(getattr(self, p.name)))
-        if len(self.persons) + len(self.countries) > MAX_FILTER_VALUES or len(self.quote_by) > MAX_FILTER_VALUES:
+        if sum(len(getattr(self, name)) for name in FACET_FILTERS) > MAX_FILTER_VALUES or len(self.quote_by) > MAX_FILTER_VALUES:
             raise QueryError(f"too many filters (at most {MAX_FILTER_VALUES})")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError(f"the start date {self.date_from} is after the end date {self.date_to}")

@@ -9,6 +9,7 @@ import numpy as np
 
 from newsarchive.index.countries import country_label
 from newsarchive.index.schema import unpack_article
+from newsarchive.index.sources import source_key
 from newsarchive.index.text import fold
 
 from .request import SearchRequest
@@ -37,6 +38,11 @@ class Hit:
     snippet: Snippet
     persons: list[str]
     countries: list[dict[str, str]]
+    organisations: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    source_key: str | None = None  # the publication's facet value (its host); `source` is its label
+    language: str | None = None
+    title_derived: bool = False  # the title was made from the first sentence (the original has none)
     score: float | None = None
     group: str | None = None  # near-duplicate group
     versions: int = 0  # other versions of the same story in the result set (when one per group is shown)
@@ -47,12 +53,17 @@ class Hit:
         return {
             "id": self.id,
             "title": self.title,
+            "title_derived": self.title_derived,
             "date": self.date,
             "source": self.source,
             "url": self.url,
             "snippet": self.snippet.html(),
+            "source_key": self.source_key,
+            "language": self.language,
             "persons": self.persons,
             "countries": self.countries,
+            "organisations": self.organisations,
+            "agencies": self.agencies,
             "group": self.group,
             "versions": self.versions,
             **({"quotes": self.quotes} if self.quotes else {}),
@@ -128,15 +139,21 @@ def make_hit(snap: Snapshot, docnum: int, score: float | None, terms: set[str], 
     snippet = best_snippet(text, terms, analyzer, SNIPPET_CHARS) if terms and text else None
     facets = snap.facets
     group = facets.groups[docnum]
+    source = source_key(article.get("url"), article.get("source"))
     return Hit(
         id=article["id"],
         title=article.get("title") or "",
         date=article.get("date"),
-        source=article.get("source"),
+        source=facets.label("source", source) if source else article.get("source"),
+        source_key=source,
+        language=article.get("language"),
+        title_derived="title" in (article.get("derived") or {}),
         url=article.get("url"),
         snippet=snippet or lead_snippet(text, SNIPPET_CHARS),
         persons=list(dict.fromkeys(facets.person_name(p["name"]) for p in article.get("persons") or [])),
         countries=[{"code": c["code"], "name": country_label(c["code"])} for c in article.get("countries") or []],
+        organisations=list(dict.fromkeys(facets.label("organisation", o["name"]) for o in article.get("organisations") or [])),
+        agencies=[a["name"] for a in article.get("agencies") or []],
         score=score,
         group=facets.group_ids[group] if group < len(facets.group_ids) else None,
         versions=int(versions[group]) - 1 if versions is not None and group < versions.size else 0,

@@ -72,6 +72,22 @@ def test_a_surname_resolves_to_a_dominant_full_name():
     assert resolve_surnames({"macron": 30, "emmanuel macron": 100, "brigitte macron": 5}) == {"macron": "emmanuel macron"}
 
 
+def test_a_surname_resolves_to_the_leading_person_beside_a_frequent_second_bearer():
+    # 1,606 against 600 articles: "Brigitte Macron" is frequent, but "Emmanuel Macron" has a clear majority
+    counts = {"macron": 220, "emmanuel macron": 1606, "brigitte macron": 600}
+    assert resolve_surnames(counts) == {"macron": "emmanuel macron"}
+
+
+def test_a_full_name_with_a_word_glued_before_it_counts_for_that_person():
+    # "x emmanuel macron" is a variant of "emmanuel macron", not a rival full name, and does not knock it out
+    counts = {"macron": 220, "emmanuel macron": 1606, "irresponsable emmanuel macron": 40, "brigitte macron": 26}
+    assert resolve_surnames(counts) == {"macron": "emmanuel macron"}
+
+
+def test_a_compound_surname_is_no_rival_full_name():
+    assert resolve_surnames({"pen": 2, "le pen": 10, "marine le pen": 30})["pen"] == "marine le pen"
+
+
 def test_a_surname_shared_without_a_dominant_full_name_stays_alone():
     assert resolve_surnames({"trump": 30, "donald trump": 100, "ivanka trump": 50}) == {}
 

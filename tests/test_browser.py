@@ -103,7 +103,7 @@ def test_search_filter_by_person_remove_chip_page_forward_open_article(server, p
     assert total > 10
     page.screenshot(path=str(SHOTS / "01-results.png"), full_page=True)
 
-    person = page.locator("#facet-person li a").first
+    person = page.locator("#facet-person li a[aria-pressed]").first
     name = person.inner_text()
     person.click()
     page.wait_for_url(re.compile(r"person="))
@@ -139,14 +139,15 @@ def test_search_filter_by_person_remove_chip_page_forward_open_article(server, p
 def test_facet_filter_box_narrows_the_list_as_you_type(server, page):
     page.goto(server + "/")
     page.fill("#filter-person", "pout")
-    visible = [t for t in page.locator("#facet-person li:not([hidden]) a, details.show-more li:not([hidden]) a").all_inner_texts() if t]
+    visible = [t for t in page.locator("#facet-person li:not([hidden]) a[aria-pressed], details.show-more li:not([hidden]) a[aria-pressed]")
+               .all_inner_texts() if t]
     assert visible and all("pout" in v.lower() for v in visible)
     page.screenshot(path=str(SHOTS / "05-facet-filter.png"), full_page=False)
 
 
 def test_facets_work_from_the_keyboard(server, page):
     page.goto(server + "/?q=Russie")
-    link = page.locator("#facet-country li a").first
+    link = page.locator("#facet-country li a[aria-pressed]").first
     label = link.inner_text()
     link.focus()
     page.keyboard.press("Enter")
@@ -165,7 +166,7 @@ def test_page_works_with_javascript_off(server, browser):
     page.fill("#filter-person", "merk")
     page.press("#filter-person", "Enter")
     page.wait_for_url(re.compile(r"pf=merk"))
-    assert page.locator("#facet-person li a").all_inner_texts() == ["Angela Merkel"]
+    assert page.locator("#facet-person li a[aria-pressed]").all_inner_texts() == ["Angela Merkel"]
     context.close()
 
 
@@ -218,3 +219,57 @@ def test_quotations_tab_and_speaker_link(server, page):
     for who in page.locator("li.hit .speaker").all_inner_texts():
         assert name in who
     page.screenshot(path=str(SHOTS / "09-quotes.png"), full_page=True)
+
+
+def test_a_source_facet_an_organisation_tag_and_an_entity_page(server, page):
+    page.goto(server + "/")
+    total = count(page)
+    source = page.locator("#facet-source li a[aria-pressed]").first
+    label = source.inner_text()
+    source.click()
+    page.wait_for_url(re.compile(r"source="))
+    assert count(page) < total
+    assert page.locator("ul.chips a.chip").first.inner_text().startswith(label)
+    assert page.locator("#facet-source a[aria-pressed=true]").inner_text() == label  # chosen, the other publications still offered
+    page.screenshot(path=str(SHOTS / "09-source-facet.png"), full_page=True)
+
+    page.goto(server + "/")
+    tag = page.locator("li.hit a.tag.organisation").first
+    name = tag.inner_text()
+    tag.click()
+    page.wait_for_url(re.compile(r"/organisations/"))
+    assert page.locator("h1").inner_text() == name
+    assert page.locator("table.months tbody tr").count() >= 1
+    page.screenshot(path=str(SHOTS / "10-organisation-page.png"), full_page=True)
+
+    page.goto(server + "/")
+    page.locator("#facet-person a.entity-link").first.click()
+    page.wait_for_url(re.compile(r"/persons/"))
+    person = page.locator("h1").inner_text()
+    page.locator("a.entity-search").click()
+    page.wait_for_url(re.compile(r"person="))
+    assert page.locator("ul.chips a.chip").first.inner_text().startswith(person)
+
+
+def test_a_two_series_trend_is_drawn_and_an_export_downloads(server, page):
+    page.goto(server + "/?q=Russie")
+    page.locator("a.compare-link").click()
+    page.wait_for_url(re.compile(r"/trends\?"))
+    page.fill("input.new-series", "Trump")
+    page.locator("form.trend-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"q=Trump"))
+    assert page.locator("svg.trend-chart g.series").count() == 2
+    assert page.locator("table.trend-table thead th").count() == 3
+    page.screenshot(path=str(SHOTS / "11-trend.png"), full_page=True)
+    page.locator("svg.trend-chart g.series a.point").first.click()
+    page.wait_for_url(re.compile(r"from=\d{4}-\d{2}-\d{2}&to="))
+    assert count(page) >= 0
+
+    page.goto(server + "/?q=Russie")
+    total = count(page)
+    page.select_option("#export-format", "csv")
+    with page.expect_download() as download:
+        page.locator("form.export button").click()
+    path = download.value.path()
+    rows = Path(path).read_text("utf-8").splitlines()
+    assert rows[0].startswith("id,date,title") and len(rows) >= total + 1

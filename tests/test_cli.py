@@ -172,9 +172,10 @@ def test_search_json_shape(runner, mini_index):
     assert data["total"] == 2
     assert data["page"] == 1
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "date", "source", "url", "snippet", "persons", "countries", "group", "versions"}
+    assert set(hit) == {"id", "title", "date", "source", "source_key", "language", "url", "snippet", "persons", "countries", "organisations", "title_derived",
+                        "agencies", "group", "versions"}
     assert "<mark>Lavrov</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"person", "country", "year"}
+    assert set(data["facets"]) == {"person", "organisation", "country", "source", "language", "agency", "year"}
     assert {"value": "Sergueï Lavrov", "count": 2} in data["facets"]["person"]
     assert {"value": "RU", "label": "Russie", "count": 2} in data["facets"]["country"]
 

@@ -157,8 +157,8 @@ def test_compound_surname_merges_into_the_full_name():
     ]
 
 
-def test_lone_first_name_beside_the_full_name_is_dropped():
-    assert merged([("Donald Trump", "Donald Trump"), ("Donald", "Donald")]) == [("Donald Trump", ["Donald Trump"])]
+def test_lone_first_name_beside_the_full_name_is_a_mention_of_that_person():
+    assert merged([("Donald Trump", "Donald Trump"), ("Donald", "Donald")]) == [("Donald Trump", ["Donald Trump", "Donald"])]
 
 
 def test_lone_first_name_alone_is_kept():
@@ -170,8 +170,9 @@ def test_different_people_stay_separate():
 
 
 def test_shared_first_name_does_not_merge_people():
-    found = merged([("Sergueï Lavrov", "Sergueï Lavrov"), ("Sergueï Choïgou", "Sergueï Choïgou"), ("Sergueï", "Sergueï")])
-    assert sorted(name for name, _ in found) == ["Sergueï Choïgou", "Sergueï Lavrov"]
+    found = merge_persons([("Sergueï Lavrov", "Sergueï Lavrov"), ("Sergueï Choïgou", "Sergueï Choïgou"), ("Sergueï", "Sergueï")])
+    assert sorted(p.name for p in found if p.facet) == ["Sergueï Choïgou", "Sergueï Lavrov"]
+    assert [p.name for p in found if not p.facet] == ["Sergueï"]  # kept on the article, no facet value
 
 
 def test_case_and_accent_variants_are_one_person():
@@ -421,3 +422,65 @@ def test_a_name_after_a_title_is_a_person_whatever_the_model_tags_it():
 def test_a_place_after_a_title_stays_a_place():
     text = "Il fut ambassadeur de France à Rome."
     assert names(text, [span_of(text, "France", "LOC"), span_of(text, "Rome", "LOC")]) == []
+
+
+# --- words glued to names, things read as persons, first names alone ---------------------------
+
+
+@pytest.mark.parametrize(
+    "span, name",
+    [
+        ("Irresponsable Laurent Wauquiez", "Laurent Wauquiez"),  # an adjective of a heading
+        ("Premier Charles Michel", "Charles Michel"),  # a rank
+        ("Facebook Priscillia Ludosky", "Priscillia Ludosky"),  # a site
+        ("LFI Alexis Corbière", "Alexis Corbière"),  # a party's acronym
+        ("Franceinfo Me Arié Alimi", "Arié Alimi"),  # a medium, then a title
+        ("Leetchi de Christophe Dettinger", "Christophe Dettinger"),  # what belongs to the person
+        ("Charles de Gaulle", "Charles de Gaulle"),
+        ("Jean-Marie Le Pen", "Jean-Marie Le Pen"),
+    ],
+)
+def test_a_word_glued_before_a_name_is_dropped_when_a_given_name_shows_where_it_starts(span, name):
+    assert clean_person(span) == name
+
+
+@pytest.mark.parametrize(
+    "span", ["Boulevard Victor Hugo", "Félix-Éboué", "Vive la France", "Acte VII", "Vinci Autoroutes", "Charlie Hebdo", "France Inter", "Banque de France"]
+)
+def test_places_slogans_events_and_organisations_are_not_persons(span):
+    assert clean_person(span) is None
+
+
+def test_a_word_that_only_follows_a_common_noun_names_an_object():
+    text = "Des cocktails Molotov ont été lancés. Les cocktails Molotov ont brûlé une voiture."
+    start = text.index("Molotov")
+    assert person_mentions(text, [(start, start + 7, "PER", "Molotov")]) == []
+
+
+def test_a_person_inside_an_organisation_span_after_a_portfolio_is_found():
+    text = "La ministre des Transports Élisabeth Borne a répondu."
+    start = text.index("Transports")
+    found = person_mentions(text, [(start, start + len("Transports Élisabeth Borne"), "ORG", "Transports Élisabeth Borne")])
+    assert [m[0] for m in found] == ["Élisabeth Borne"]
+
+
+def test_a_first_name_alone_stays_on_the_article_but_is_no_facet_value():
+    [claudie] = merge_persons([("Thierry", "Thierry")])
+    assert (claudie.name, claudie.facet) == ("Thierry", False)
+
+
+def test_a_first_name_joined_to_one_full_name_in_the_article_is_a_mention_of_that_person():
+    persons = merge_persons([("Ingrid Levavasseur", "Ingrid Levavasseur"), ("Ingrid", "Ingrid")])
+    assert [(p.name, p.facet) for p in persons] == [("Ingrid Levavasseur", True)]
+    assert "Ingrid" in persons[0].mentions
+
+
+def test_a_surname_that_is_also_a_given_name_after_a_title_is_a_surname():
+    [person] = merge_persons([("Laurent", "M. Laurent")])
+    assert person.facet
+
+
+def test_the_same_person_misspelt_in_one_article_is_one_person():
+    spelt, misspelt = ("Alain Finkielkraut", "Alain Finkielkraut"), ("Alain Finkilekraut", "Alain Finkilekraut")
+    persons = merge_persons([spelt, spelt, misspelt])
+    assert [p.name for p in persons] == ["Alain Finkielkraut"]

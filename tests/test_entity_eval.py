@@ -1,4 +1,4 @@
-"""Person and country facet quality (bench/eval_entities.py): its scoring rules, the hand-labelled fixture, and floors."""
+"""Person, organisation and country quality (bench/eval_entities.py): its scoring rules, the hand-labelled fixture, and floors."""
 
 from __future__ import annotations
 
@@ -65,6 +65,33 @@ def test_the_baseline_maps_only_loc_spans_that_are_country_names():
     assert prediction.countries == {"RU"}
 
 
+def test_gold_organisations_merge_shorter_mentions_into_the_longer_name():
+    doc = {"entities": [{"type": "Organization", "text": t} for t in ("Commission européenne", "Commission", "OTAN")]}
+    assert ev.gold_organisations(doc) == [{"commission europeenne", "commission"}, {"otan"}]
+
+
+def test_an_organisation_is_right_when_its_name_or_a_mention_is_a_gold_mention():
+    gold = [{"interieur"}]
+    assert ev.organisation_counts([["ministère de l'Intérieur", "Intérieur"]], gold) == (1, 0, 0, 1)
+    assert ev.organisation_counts([["Sénat"]], gold) == (0, 1, 1, 0)
+
+
+def test_an_acronym_merged_with_its_long_form_is_one_prediction_finding_both_gold_organisations():
+    gold = [{"organisation du traite de l atlantique nord"}, {"otan"}]
+    counts = ev.Counts()
+    counts.add(*ev.organisation_counts([["Organisation du traité de l'Atlantique nord", "OTAN"]], gold))
+    assert (counts.precision, counts.recall) == (1.0, 1.0)
+
+
+def test_a_gold_organisation_is_matched_once_and_raw_repeats_are_one_prediction():
+    gold = [{"cgt"}]
+    assert ev.organisation_counts([["CGT"], ["CGT"], ["la CGT", "CGT"]], gold) == (1, 1, 0, 1)
+
+
+def test_the_halves_of_winer_dev_alternate_by_article_index():
+    assert [ev.half(i) for i in range(4)] == ["even", "odd", "even", "odd"]
+
+
 def test_counts_give_precision_recall_and_f1():
     counts = ev.Counts(tp=8, fp=2, fn=8)
     assert (counts.precision, counts.recall) == (0.8, 0.5)
@@ -113,10 +140,19 @@ def project(winer):
 
 @pytest.mark.slow
 def test_person_facet_f1_on_winer_dev(project):
-    persons = project.persons
-    assert persons.f1 >= 0.90
-    assert persons.precision >= 0.91
-    assert persons.recall >= 0.89
+    persons = project.persons["all"]
+    assert persons.f1 >= 0.905  # measured 0.913
+    assert persons.precision >= 0.925  # 0.936
+    assert persons.recall >= 0.88  # 0.890
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part, f1", [("all", 0.68), ("even", 0.70), ("odd", 0.655)])
+def test_organisation_f1_on_winer_dev(project, part, f1):
+    # measured 0.693 on all, 0.718 on the even half the rules were written on, 0.669 on the odd half
+    organisations = project.organisations[part]
+    assert organisations.f1 >= f1
+    assert organisations.precision >= f1
 
 
 @pytest.mark.slow

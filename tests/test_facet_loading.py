@@ -11,7 +11,8 @@ from newsarchive.index.article import Article
 from newsarchive.index.folder import open_index
 from newsarchive.index.schema import FACET_FIELDS
 from newsarchive.index.writer import ArchiveWriter
-from newsarchive.search import facets
+from newsarchive.search import facet_arrays as facets
+from newsarchive.search import facets as facet_cache
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import SearchRequest
 
@@ -79,7 +80,7 @@ def test_after_a_commit_only_the_new_segment_is_read_and_replaced_versions_are_n
     before = archive.search(SearchRequest(query="", limit=1)).facets
     loaded = []
     real_load = facets.load_leaf
-    monkeypatch.setattr(facets, "load_leaf", lambda leaf: loaded.append(leaf) or real_load(leaf))
+    monkeypatch.setattr(facet_cache, "load_leaf", lambda leaf: loaded.append(leaf) or real_load(leaf))
     with ArchiveWriter(tmp_path) as writer:
         writer.add_many(copies(second))
     archive.search(SearchRequest(query="", limit=1))

@@ -580,3 +580,33 @@ def test_record_from_original_with_an_unknown_kind_is_a_failure():
 )
 def test_guess_kind_from_an_origin(origin, kind):
     assert guess_kind(origin) == kind
+
+
+# --- what extraction makes up, and says it did -------------------------------------------------
+
+
+def test_a_record_with_a_heading_and_no_body_is_indexed_from_its_heading(tmp_path):
+    heading = "Le gouvernement annonce un plan de soutien aux agriculteurs touchés par la sécheresse de l'été."
+    article = only(jsonl(tmp_path, {"title": "Sécheresse : un plan pour les agriculteurs", "heading": heading, "article": ""}))
+    assert article.text == heading
+    assert article.derived == {"text": "heading"}
+    assert article.title == "Sécheresse : un plan pour les agriculteurs"
+
+
+def test_an_article_without_a_title_gets_its_first_sentence_marked_as_derived(tmp_path):
+    text = ("Des milliers de manifestants en gilet jaune ont de nouveau bloqué samedi les ronds-points de la région, malgré le froid "
+            "et la pluie qui tombait depuis l'aube. Les forces de l'ordre sont restées discrètes.")
+    article = only(jsonl(tmp_path, {"text": text, "url": "https://www.exemple.test/gilets"}))
+    assert article.derived == {"title": "first sentence"}
+    assert article.title.startswith("Des milliers de manifestants en gilet jaune") and article.title.endswith("…")
+    assert len(article.title) <= 115 and "Les forces" not in article.title
+
+
+def test_a_short_first_sentence_is_the_whole_derived_title(tmp_path):
+    article = only(jsonl(tmp_path, {"text": "Le pont est fermé. " + "Les travaux dureront trois mois, selon la mairie. " * 3}))
+    assert article.title == "Le pont est fermé"
+
+
+def test_a_source_written_as_a_host_is_shown_without_www(tmp_path):
+    article = only(jsonl(tmp_path, {"text": BODY, "source": "www.lepoint.fr", "url": "https://www.lepoint.fr/a"}))
+    assert article.source == "lepoint.fr"

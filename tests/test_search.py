@@ -213,9 +213,9 @@ def test_article_lookup(archive):
 
 
 def test_person_lookup_by_prefix(archive):
-    values = archive.lookup_persons("ser")
+    values = archive.lookup("person", "ser")
     assert values[0] == {"value": "Sergueï Lavrov", "count": 2}
-    assert archive.lookup_persons("trud")[0]["value"] == "Justin Trudeau"
+    assert archive.lookup("person", "trud")[0]["value"] == "Justin Trudeau"
 
 
 def test_wildcard_queries_take_whoosh_path_and_still_answer(archive):

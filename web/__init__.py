@@ -23,10 +23,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False
 
-    from . import api, errors, pages
+    from . import api, errors, pages, trends
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(trends.bp)
     errors.register(app)
 
     @app.after_request

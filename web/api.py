@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
+from werkzeug.datastructures import MultiDict
 
-from newsarchive.search.request import MAX_NAME_CHARS
+from newsarchive.search.export import DEFAULT_ROWS, MAX_ROWS, MEDIA_TYPES, Table, check_format, chunks
+from newsarchive.search.facets import FACETS, NAME_FACETS
+from newsarchive.search.request import MAX_FACET_LIMIT, MAX_NAME_CHARS, QueryError
+from newsarchive.search.trends import ROW_COLUMNS
+from newsarchive.search.trends import rows as trend_rows
 
 from .errors import api_error
-from .pages import get_archive
-from .state import int_arg, request_from_args
+from .pages import FOLDERS, get_archive
+from .state import int_arg, request_from_args, trend_series
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+FACET_NAMES = tuple(k.name for k in FACETS)
 MAX_COMPANIONS = 100
 MAX_LOOKUP = 200
 
@@ -48,9 +54,62 @@ def forms():
     return jsonify({"query": req.query, "matched_forms": get_archive().matched_forms(req.query, req.within)})
 
 
-@bp.get("/facets/person")
-def person_lookup():
-    """Person facet values whose name (or one of its words) starts with `prefix`, most frequent first."""
-    prefix = request.args.get("prefix", "")[:MAX_NAME_CHARS]
-    limit = int_arg("limit", 20, 1, MAX_LOOKUP)
-    return jsonify({"prefix": prefix, "values": get_archive().lookup_persons(prefix, limit)})
+@bp.get("/facets/<kind>")
+def facet_values(kind: str):
+    """A facet's values: for a name facet without `format`, those starting with `prefix` (the filter box);
+    else the values of the search the URL's parameters make, with their counts, as JSON or (`format=csv|excel`) CSV."""
+    if kind not in FACET_NAMES:
+        return api_error(f"no facet {kind[:40]!r}: use one of {', '.join(FACET_NAMES)}", 404)
+    fmt = request.args.get("format")
+    if kind in NAME_FACETS and fmt is None:
+        prefix = request.args.get("prefix", "")[:MAX_NAME_CHARS]
+        limit = int_arg("limit", 20, 1, MAX_LOOKUP)
+        return jsonify({"prefix": prefix, "values": get_archive().lookup(kind, prefix, limit)})
+    req = request_from_args(request.args)
+    req.limit, req.facet_limit = 1, int_arg("facet_limit", MAX_FACET_LIMIT, 1, MAX_FACET_LIMIT)
+    values = get_archive().search(req).facets[kind]
+    if fmt is None or fmt == "json":
+        return jsonify({"facet": kind, "values": values})
+    if fmt not in ("csv", "excel"):
+        raise QueryError(f"unknown format {fmt[:20]!r}: use json, csv or excel")
+    table = Table(("value", "label", "count"), ({"label": v.get("label") or v["value"], **v} for v in values))
+    return _download(table, fmt, f"newsarchive-{kind}")
+
+
+@bp.get("/export")
+def export():
+    """Every article of the search (at most `limit`, 10,000 by default, up to 100,000), as csv, excel, jsonl or xlsx."""
+    fmt = check_format(request.args.get("format", "csv"))
+    req = request_from_args(MultiDict([(k, v) for k, v in request.args.items(multi=True) if k != "limit"]))
+    limit = int_arg("limit", DEFAULT_ROWS, 1, MAX_ROWS)
+    table = get_archive().export(req, limit, page_url=lambda article_id: url_for("newsarchive.article_page", article_id=article_id,
+                                                                              _external=True))
+    return _download(table, fmt, "newsarchive-export")
+
+
+@bp.get("/trends")
+def trends():
+    """Up to six searches per period: counts, shares of all articles of the period, stories (JSON, or `format=csv|excel`)."""
+    data = get_archive().trend(trend_series(request.args), request.args.get("by") or None)
+    fmt = request.args.get("format")
+    if fmt is None or fmt == "json":
+        return jsonify(data)
+    if fmt not in ("csv", "excel"):
+        raise QueryError(f"unknown format {fmt[:20]!r}: use json, csv or excel")
+    return _download(Table(ROW_COLUMNS, trend_rows(data)), fmt, "newsarchive-trend")
+
+
+def _download(table: Table, fmt: str, name: str) -> Response:
+    """A table streamed as a download: rows are written as they are read."""
+    extension = {"excel": "csv"}.get(fmt, fmt)
+    return Response(stream_with_context(chunks(table, fmt)), mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}{"-excel" if fmt == "excel" else ""}.{extension}"'})
+
+
+@bp.get("/<any(persons, organisations, countries):folder>/<path:name>")
+def entity(folder: str, name: str):
+    """The JSON of an entity's page: mentions per month, companions, quotations, spellings, latest articles."""
+    data = get_archive().entity(FOLDERS[folder], name)
+    if data is None:
+        return api_error(f"no {FOLDERS[folder]} named {name[:MAX_NAME_CHARS]!r} in the archive", 404)
+    return jsonify(data)

@@ -1,4 +1,4 @@
-"""Interface languages: French by default, English on request (?lang=en or Accept-Language)."""
+"""Interface languages: French, the archive's language, by default; English on request (?lang=en, kept by every link)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dates": "Dates",
         "filter_persons": "Filtrer les personnes",
         "filter_countries": "Filtrer les pays",
+        "facet_person": "Personnes",
+        "facet_organisation": "Organisations",
+        "facet_country": "Pays",
+        "facet_source": "Publications",
+        "facet_language": "Langues",
+        "facet_agency": "Agences de presse",
+        "filter_person": "Filtrer les personnes",
+        "filter_organisation": "Filtrer les organisations",
+        "filter_country": "Filtrer les pays",
+        "filter_source": "Filtrer les publications",
+        "filter_language": "Filtrer les langues",
+        "filter_agency": "Filtrer les agences",
+        "in_article_organisations": "Organisations citées",
+        "in_article_agencies": "Agences de presse",
+        "entity_page": "Fiche de {name}",
+        "date_placeholder": "aaaa-mm-jj",
+        "trends_title": "Tendances",
+        "series_n": "Série {n}",
+        "compare_with": "Comparer avec",
+        "period": "Période",
+        "period_auto": "automatique",
+        "period_day": "jour",
+        "period_week": "semaine",
+        "period_month": "mois",
+        "period_year": "année",
+        "trend_value": "Valeur",
+        "value_share": "part des articles de la période",
+        "value_count": "nombre d'articles",
+        "value_stories": "dépêches distinctes",
+        "draw": "Tracer",
+        "download": "Télécharger",
+        "no_articles": "aucun article",
+        "week_label": "S{week} {year}",
+        "trend_link": "Tendance dans le temps",
+        "compare_link": "Comparer avec…",
+        "export": "Exporter",
+        "unknown_entity": "« {name} » n'est pas dans l'archive.",
+        "derived_title": "Titre absent de l'original : sa première phrase en tient lieu.",
+        "derived_text": "L'original n'a pas de corps de texte : son chapeau est indexé à la place.",
+        "search_instead": "Chercher ce nom dans les textes",
+        "kind_person": "Personne",
+        "kind_organisation": "Organisation",
+        "kind_country": "Pays",
+        "entity_articles": "{n} articles",
+        "mentions_per_month": "Articles par mois",
+        "month": "Mois",
+        "articles": "Articles",
+        "appears_with": "Apparaît avec",
+        "entity_quotes": "Citations",
+        "spellings": "Graphies regroupées",
+        "merged_names": "Noms rattachés",
+        "latest": "Derniers articles",
+        "all_articles": "Tous les articles de cette fiche",
         "filter_button": "Filtrer",
         "show_more": "Afficher plus ({n})",
         "no_values": "Aucune valeur",
@@ -102,6 +155,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dates": "Dates",
         "filter_persons": "Filter people",
         "filter_countries": "Filter countries",
+        "facet_person": "People",
+        "facet_organisation": "Organisations",
+        "facet_country": "Countries",
+        "facet_source": "Publications",
+        "facet_language": "Languages",
+        "facet_agency": "News agencies",
+        "filter_person": "Filter people",
+        "filter_organisation": "Filter organisations",
+        "filter_country": "Filter countries",
+        "filter_source": "Filter publications",
+        "filter_language": "Filter languages",
+        "filter_agency": "Filter agencies",
+        "in_article_organisations": "Organisations mentioned",
+        "in_article_agencies": "News agencies",
+        "entity_page": "Page of {name}",
+        "date_placeholder": "yyyy-mm-dd",
+        "trends_title": "Trends",
+        "series_n": "Series {n}",
+        "compare_with": "Compare with",
+        "period": "Period",
+        "period_auto": "automatic",
+        "period_day": "day",
+        "period_week": "week",
+        "period_month": "month",
+        "period_year": "year",
+        "trend_value": "Value",
+        "value_share": "share of the period's articles",
+        "value_count": "number of articles",
+        "value_stories": "distinct stories",
+        "draw": "Draw",
+        "download": "Download",
+        "no_articles": "no article",
+        "week_label": "W{week} {year}",
+        "trend_link": "Trend over time",
+        "compare_link": "Compare with…",
+        "export": "Export",
+        "unknown_entity": "\"{name}\" is not in the archive.",
+        "derived_title": "The original has no title: its first sentence stands for it.",
+        "derived_text": "The original has no body: its standfirst is indexed instead.",
+        "search_instead": "Search the texts for this name",
+        "kind_person": "Person",
+        "kind_organisation": "Organisation",
+        "kind_country": "Country",
+        "entity_articles": "{n} articles",
+        "mentions_per_month": "Articles per month",
+        "month": "Month",
+        "articles": "Articles",
+        "appears_with": "Appears with",
+        "entity_quotes": "Quotations",
+        "spellings": "Spellings counted as one",
+        "merged_names": "Names merged into it",
+        "latest": "Latest articles",
+        "all_articles": "Every article of this page",
         "filter_button": "Filter",
         "show_more": "Show more ({n})",
         "no_values": "No values",
@@ -164,12 +270,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def choose_language(param: str | None, accept_languages) -> str:
-    """`?lang=` when valid, else the browser's preference between fr and en, else French."""
-    if param in LANGUAGES:
-        return param
-    best = accept_languages.best_match(LANGUAGES) if accept_languages else None
-    return best or DEFAULT
+def choose_language(param: str | None) -> str:
+    """`?lang=` when valid, else French.
+
+    The browser's Accept-Language is not followed: headless browsers and most default
+    installs send "en-US" whoever reads, and this is an archive of French news.
+    """
+    return param if param in LANGUAGES else DEFAULT
 
 
 class Translator:
@@ -197,6 +304,10 @@ class Translator:
             except ValueError:
                 return value
         return format_date(value, format="long", locale=self.lang)
+
+    def short_date(self, value: str) -> str:
+        """"2018-11-17" -> "17 nov. 2018"."""
+        return format_date(dt.date.fromisoformat(value), format="medium", locale=self.lang)
 
     def month(self, value: str) -> str:
         """"2018-11" -> "nov. 2018"."""

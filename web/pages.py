@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
 from newsarchive.index.countries import country_label
@@ -15,8 +15,9 @@ from newsarchive.search.archive import Archive
 from newsarchive.search.request import MAX_FACET_LIMIT, SearchRequest
 from newsarchive.search.results import SearchResult
 
+from .facet_views import box_values, chips, clear_all, entity_href, facet_views
 from .i18n import Translator, choose_language
-from .state import FILTER_BOX_CHARS, lang_url, query_arg, request_from_args, url_with
+from .state import export_fields, lang_url, query_arg, request_from_args, trend_url, url_with
 
 bp = Blueprint("newsarchive", __name__)
 _archive_lock = threading.Lock()
@@ -39,7 +40,7 @@ def get_archive() -> Archive:
 
 @bp.before_app_request
 def pick_language() -> None:
-    g.lang = choose_language(request.args.get("lang"), request.accept_languages)
+    g.lang = choose_language(request.args.get("lang"))
     g.t = Translator(g.lang)
 
 
@@ -70,6 +71,9 @@ def template_helpers():
         "safe_href": safe_href,
         "country_label": country_label,
         "highlight_title": highlight_title,
+        "entity_href": entity_href,
+        "trend_url": trend_url,
+        "export_fields": export_fields,
         "q_html": lambda q: Markup(q["html"]) if q.get("html") else q["text"],
         "lang": g.get("lang", "fr"),
         "t": g.get("t") or Translator("fr"),
@@ -133,8 +137,8 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 def search_page():
     """The search page: query box, results, facets, dates."""
     req = g.req = request_from_args(request.args)
-    pf, cf = request.args.get("pf", "")[:FILTER_BOX_CHARS], request.args.get("cf", "")[:FILTER_BOX_CHARS]
-    req.facet_limit = MAX_FACET_LIMIT if (pf or cf) else FACETS_LOADED
+    boxes = box_values()
+    req.facet_limit = MAX_FACET_LIMIT if any(boxes.values()) else FACETS_LOADED
     archive = get_archive()
     result = archive.search(req)
     return render_template(
@@ -144,11 +148,10 @@ def search_page():
         error=None,
         companions=_companions(result),
         forms=archive.matched_forms(req.query, req.within) if req.query and result.total else [],
-        persons=result.facet_values("person", pf)[:FACETS_LOADED],
-        countries=result.facet_values("country", cf)[:FACETS_LOADED],
+        facets=facet_views(result, boxes, FACETS_LOADED),
+        chips=chips(req, result, g.t),
+        clear_all=clear_all(),
         shown=FACETS_SHOWN,
-        pf=pf,
-        cf=cf,
         histogram=histogram(result, g.t),
         suggestion=archive.spelling(req.query) if result.total == 0 and req.query else None,
         pages=_page_numbers(req.page, result.pages),
@@ -173,6 +176,7 @@ def article_page(article_id: str):
         paragraphs=archive.highlight(article.text, terms),
         similar=archive.similar(article_id),
         persons=[archive.person_name(p.name) for p in article.persons],
+        organisations=[archive.label("organisation", o.name) for o in article.organisations],
     )
 
 
@@ -186,3 +190,42 @@ def article_original(article_id: str):
     response = Response(text, mimetype="text/plain")
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+FOLDERS = {"persons": "person", "organisations": "organisation", "countries": "country"}  # URL folder -> entity kind
+
+
+@dataclass
+class MonthBar:
+    """One month of an entity's chart."""
+
+    label: str
+    count: int
+    href: str
+    x: float
+    height: float
+
+
+def month_bars(data: dict) -> list[MonthBar]:
+    """Bars of the mentions per month, each linking to the search of that month."""
+    months = data["months"]
+    top = max((m["count"] for m in months), default=0) or 1
+    width = 100 / max(1, len(months))
+    bars = []
+    for i, m in enumerate(months):
+        year, month = (int(p) for p in m["period"].split("-"))
+        last = calendar.monthrange(year, month)[1]
+        href = url_for("newsarchive.search_page", **data["search"], **{"from": f"{m['period']}-01", "to": f"{m['period']}-{last:02d}"})
+        bars.append(MonthBar(g.t.month(m["period"]), m["count"], href, i * width, 100 * m["count"] / top))
+    return bars
+
+
+@bp.get("/<any(persons, organisations, countries):folder>/<path:name>")
+def entity_page(folder: str, name: str):
+    """A person, an organisation or a country through the archive."""
+    data = get_archive().entity(FOLDERS[folder], name)
+    if data is None:
+        return render_template("error.html", title=g.t("not_found_title"), message=g.t("unknown_entity", name=name),
+                               search_href=url_for("newsarchive.search_page", q=name)), 404
+    return render_template("entity.html", data=data, bars=month_bars(data), folder=folder,
+                           search_href=url_for("newsarchive.search_page", **data["search"]))

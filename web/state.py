@@ -6,15 +6,18 @@ added or removed and language switch has a stable URL.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from newsarchive.search.request import MAX_QUERY_CHARS, PARAMS, QueryError, SearchRequest
+from newsarchive.search.trends import Series, series_from_values
 
-# Keys of the page alone: interface language, the person and country facets' filter boxes.
-PAGE_KEYS = ("lang", "pf", "cf")
+# Keys of the page alone: the interface language, and each facet's filter box.
+FILTER_BOXES = {"person": "pf", "organisation": "of", "country": "cf", "source": "sf", "language": "lf", "agency": "af"}
+PAGE_KEYS = ("lang", *FILTER_BOXES.values())
 STATE_KEYS = (*(p.key for p in PARAMS), *PAGE_KEYS)
 FILTER_BOX_CHARS = 100  # a facet filter box holds the start of a name
 
@@ -22,6 +25,43 @@ FILTER_BOX_CHARS = 100  # a facet filter box holds the start of a name
 def request_from_args(args: MultiDict) -> SearchRequest:
     """The validated SearchRequest of a URL's parameters; QueryError (a 400) when one cannot be read."""
     return SearchRequest.from_values(args.getlist)
+
+
+_SERIES_KEY = re.compile(r"s([1-9])\.(\w+)")
+
+
+def trend_series(args: MultiDict) -> list[Series]:
+    """The series of a trend URL: `q` repeated (one per series), `s1.person=`, `s2.source=`... for one series' filters,
+    every other search parameter for all of them."""
+    own: list[dict[str, list[str]]] = []
+    for key in args:
+        match = _SERIES_KEY.fullmatch(key)
+        if match:
+            i = int(match.group(1)) - 1
+            own.extend({} for _ in range(i + 1 - len(own)))
+            own[i][match.group(2)] = args.getlist(key)
+    return series_from_values(args.getlist("q"), args.getlist, own)
+
+
+def trend_url(req: SearchRequest, compare: bool = False) -> str:
+    """The trend of a search: its words as the first series, its filters that series' own (so a compared series
+    starts without them), its dates shared (they bound the chart)."""
+    items = [("q", req.query)]
+    for key, value in req.to_values():
+        if key in ("from", "to"):
+            items.append((key, value))
+        elif key not in ("q", "page", "limit", "facet_limit", "sort"):
+            items.append((f"s1.{key}", value))
+    if compare:
+        items.append(("compare", "1"))
+    if request.args.get("lang"):
+        items.append(("lang", request.args["lang"]))
+    return url_for("trends.trends_page") + "?" + urlencode(items)
+
+
+def export_fields(req: SearchRequest) -> list[tuple[str, str]]:
+    """The search's parameters for the export form (its own `limit` is the number of rows)."""
+    return [(k, v) for k, v in req.to_values() if k not in ("page", "limit", "facet_limit")]
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:

@@ -1,0 +1,131 @@
+"""A facet field as numpy arrays: each (document, value) pair of a multi-valued field, segment by segment.
+
+Per index generation each facet field is loaded once, from the per-document facet
+column (one pass over a segment's documents) or, in indexes written before the column,
+from the postings. A segment's pairs are kept across generations (they only change when
+the segment gets new deletions), so after a commit only the new segment is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsarchive.index.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+
+
+@dataclass
+class LeafField:
+    """One facet field of one segment: its values and aligned (document in the segment, value number) arrays."""
+
+    values: list[str]
+    docs: np.ndarray
+    vals: np.ndarray
+
+
+def leaf_key(leaf) -> tuple:
+    """What identifies a segment's facet pairs: the segment, and its deletions (they only grow)."""
+    segment = leaf.segment()
+    return segment.segid, segment.deleted_count()
+
+
+def load_leaf(leaf) -> dict[str, LeafField]:
+    """The facet fields of one segment, from its facet column, or its postings if it has none (older indexes)."""
+    if FACET_COLUMN in leaf.schema and leaf.has_column(FACET_COLUMN):
+        return _from_column(leaf)
+    return {name: _from_postings(leaf, name) for name in FACET_FIELDS}
+
+
+def _from_column(leaf) -> dict[str, LeafField]:
+    column = leaf.column_reader(FACET_COLUMN)
+    indexes: list[dict[str, int]] = [{} for _ in FACET_FIELDS]
+    docs: list[list[int]] = [[] for _ in FACET_FIELDS]
+    vals: list[list[int]] = [[] for _ in FACET_FIELDS]
+    for docnum in leaf.all_doc_ids():  # live documents only
+        for i, terms in enumerate(read_facet_terms(column[docnum])):
+            index = indexes[i]
+            for term in terms:
+                docs[i].append(docnum)
+                vals[i].append(index.setdefault(term, len(index)))
+    return {name: LeafField(list(indexes[i]), np.array(docs[i], dtype=np.int32), np.array(vals[i], dtype=np.int32))
+            for i, name in enumerate(FACET_FIELDS)}
+
+
+def _from_postings(leaf, fieldname: str) -> LeafField:
+    values: list[str] = []
+    docs: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    if fieldname in leaf.indexed_field_names():
+        for term in leaf.lexicon(fieldname):
+            ids = np.fromiter(leaf.postings(fieldname, term).all_ids(), dtype=np.int32)
+            if ids.size == 0:
+                continue  # every document with this value was deleted
+            docs.append(ids)
+            vals.append(np.full(ids.size, len(values), dtype=np.int32))
+            values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+    return LeafField(values, np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                     np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32))
+
+
+class FieldFacet:
+    """The (document, value) pairs of one multi-valued field."""
+
+    def __init__(self, values: list[str], docs: np.ndarray, vals: np.ndarray, ndocs: int) -> None:
+        self.values = values
+        self.docs = docs
+        self.vals = vals
+        self.doc_counts = np.bincount(self.vals, minlength=len(self.values)) if self.values else np.zeros(0, dtype=np.int64)
+        self.index = {v: i for i, v in enumerate(self.values)}
+        self.ndocs = ndocs
+
+    @classmethod
+    def combine(cls, parts: list[tuple[LeafField, int]], ndocs: int) -> FieldFacet:
+        """One field's pairs over the whole index from its segments' (segment pairs, first document number)."""
+        index: dict[str, int] = {}
+        docs, vals = [], []
+        for leaf, offset in parts:
+            if not leaf.values:
+                continue
+            global_ids = np.fromiter((index.setdefault(v, len(index)) for v in leaf.values), dtype=np.int32, count=len(leaf.values))
+            docs.append(leaf.docs + offset)
+            vals.append(global_ids[leaf.vals])
+        return cls(list(index), np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
+                   np.concatenate(vals) if vals else np.zeros(0, dtype=np.int32), ndocs)
+
+    def count(self, mask: np.ndarray | None, groups: np.ndarray | None = None) -> np.ndarray:
+        """Counts per value over the documents selected by `mask` (all documents when None).
+
+        With `groups` (a group number per document), each near-duplicate group counts once.
+        """
+        if not self.values:
+            return np.zeros(0, dtype=np.int64)
+        if groups is None:
+            if mask is None:
+                return self.doc_counts
+            return np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
+        selected = np.ones(self.docs.size, dtype=bool) if mask is None else mask[self.docs]
+        pairs = np.unique(groups[self.docs[selected]].astype(np.int64) * len(self.values) + self.vals[selected])
+        return np.bincount(pairs % len(self.values), minlength=len(self.values))
+
+    def remap(self, mapping: dict[str, str]) -> None:
+        """Merge values: every document with value K gets mapping[K] instead (once, even if it had both)."""
+        if not mapping:
+            return
+        for target in set(mapping.values()) - set(self.index):
+            self.index[target] = len(self.values)
+            self.values.append(target)
+        new_index = np.arange(len(self.values), dtype=np.int32)
+        for key, target in mapping.items():
+            if key in self.index and key != target:
+                new_index[self.index[key]] = self.index[target]
+        pairs = np.unique(self.docs.astype(np.int64) * len(self.values) + new_index[self.vals])
+        self.docs = (pairs // len(self.values)).astype(np.int32)
+        self.vals = (pairs % len(self.values)).astype(np.int32)
+        self.doc_counts = np.bincount(self.vals, minlength=len(self.values))
+
+    def value_of_docs(self) -> np.ndarray:
+        """For a field with at most one value per document: each document's value number, -1 where it has none."""
+        out = np.full(self.ndocs, -1, dtype=np.int64)
+        out[self.docs] = self.vals
+        return out
