@@ -342,6 +342,16 @@ def run_trends(archive, reps: int) -> Latencies:
     return times
 
 
+def run_batch(archive, lines: int = 1000) -> tuple[int, float]:
+    """A batch of the archive's most frequent person names (as a user pastes a list of names): lines and seconds."""
+    from newsarchive.search.request import SearchRequest
+
+    names = [f["value"] for f in archive.search(SearchRequest(limit=1, facet_limit=lines)).facets["person"]]
+    started = time.perf_counter()
+    archive.batch(names, SearchRequest())
+    return len(names), time.perf_counter() - started
+
+
 EXPORT_SCRIPT = r"""
 import resource, sys, time
 from newsarchive.search.archive import Archive
@@ -515,6 +525,9 @@ def main(argv: list[str] | None = None) -> int:
         trend_times = run_trends(archive, args.reps * 4)
         scaled["trend_p95"] = trend_times.p95
         say(f"    6-series monthly trend: p50 {trend_times.p50:.1f} ms  p95 {trend_times.p95:.1f} ms")
+        names, batch_seconds = run_batch(archive)
+        scaled["batch_seconds"], scaled["batch_lines"] = batch_seconds, names
+        say(f"    batch of {names} person names: {batch_seconds:.1f} s")
         export_big, export_small = export_memory(query_index, total), export_memory(query_index, max(1, total // 10))
         scaled.update({"export_rows": export_big["rows"], "export_seconds": export_big["seconds"], "export_peak_mb": export_big["peak_mb"],
                        "export_small_peak_mb": export_small["peak_mb"]})
@@ -555,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
             "scale_fts5_p50_ms": round(scaled["fts_p50"], 2),
             "scale_long_p95_ms": round(scaled["long_p95"], 1),
             "trend6_p95_ms": round(scaled["trend_p95"], 1),
+            "batch_lines": scaled["batch_lines"],
+            "batch_s": round(scaled["batch_seconds"], 1),
             "export_rows": scaled["export_rows"],
             "export_peak_mb": round(scaled["export_peak_mb"]),
             "export_small_peak_mb": round(scaled["export_small_peak_mb"]),

@@ -13,7 +13,7 @@ from .countries import resolve_country
 from .sources import key_of
 from .text import fold
 
-SCHEMA_VERSION = 6  # 3: the stemmer is a schema setting; accents folded before stemming; 5: facet column; 6: source keys, organisations, agencies
+SCHEMA_VERSION = 7  # 3: stemmer in the schema, accents folded first; 5: facet column; 6: sources, organisations, agencies; 7: added
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 
@@ -145,6 +145,10 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
         # take each column's default, so they come last in both "newest" and "oldest".
         day_newest=fields.COLUMN(columns.NumericColumn("i", default=0)),
         day_oldest=fields.COLUMN(columns.NumericColumn("i", default=UNDATED_LAST)),
+        # The index generation that first committed the article (kept when it is updated):
+        # what "new since a saved search was last checked" compares, whatever the clocks say.
+        added=fields.NUMERIC(int, bits=64, stored=True, sortable=True),
+        added_at=fields.NUMERIC(int, bits=64, stored=True, sortable=True),  # and when (seconds since 1970): feeds' dates
         # The publication: its key (host), and its name as each article gives it (for display).
         source=EntityField(LineTokenizer() | SourceKeyFilter()),
         source_name=EntityField(LineTokenizer()),

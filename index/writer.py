@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,6 +212,7 @@ class ArchiveWriter:
         self._searcher = None
         self._pending = 0
         self._seen: dict[str, str] = {}  # id -> fingerprint written during this run
+        self._first_added: dict[str, tuple[int, int]] = {}  # id -> generation that first committed it, and when
         self._indexed_ids: set[str] | None = None  # ids in the index when the run began (deleted ones included)
         self.originals = OriginalStore(self.path)
 
@@ -303,6 +305,8 @@ class ArchiveWriter:
         doc = {k: v for k, v in doc.items() if k in self._fieldnames}
         if FACET_COLUMN in self._fieldnames:
             doc[FACET_COLUMN] = facet_terms(self._ix.schema, doc)
+        if "added" in self._fieldnames:
+            doc["added"], doc["added_at"] = self._first_commit(article.id, state)
         if state == "added":
             self._writer.add_document(**doc)
         else:
@@ -317,6 +321,18 @@ class ArchiveWriter:
         if self._pending >= self.batch_size:
             self.commit()
         return state
+
+    def _first_commit(self, article_id: str, state: str) -> tuple[int, int]:
+        """The generation that first committed the article, and when: the batch being written for a new one, else the stored ones."""
+        if article_id in self._first_added:
+            return self._first_added[article_id]
+        stored = self._searcher.document(id=article_id) if state == "updated" else None
+        if stored and stored.get("added"):
+            first = (stored["added"], stored.get("added_at") or int(time.time()))
+        else:
+            first = (self._writer.generation, int(time.time()))
+        self._first_added[article_id] = first
+        return first
 
     def add_many(self, articles: Iterable[Article]) -> WriteSummary:
         """Write several articles; return the running summary."""

@@ -287,7 +287,8 @@ def aliases(index_dir: Path | None, as_json: bool, limit: int) -> None:
 @click.option("--processes", type=click.IntRange(min=1), default=1, show_default=True,
               help="Server processes sharing the port: Python threads share one core, so use one process per core under load.")
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger (never on a network).")
-def serve(index_dir: Path | None, host: str, port: int, workers: int, processes: int, debug: bool) -> None:
+@click.option("--read-only", is_flag=True, help="Turn every write off (saving searches, collections): the page hides them, the API answers 403.")
+def serve(index_dir: Path | None, host: str, port: int, workers: int, processes: int, debug: bool, read_only: bool) -> None:
     """Serve the search page and the JSON API (production WSGI server: waitress)."""
     from newsarchive.web import create_app
     from newsarchive.web.serving import is_loopback
@@ -296,7 +297,7 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int, processes:
     folder = _folder(index_dir)
     if not is_loopback(host):
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can read the archive.", err=True)
-    app = create_app({"INDEX": str(folder)})
+    app = create_app({"INDEX": str(folder), "READ_ONLY": read_only})
     click.echo(f"newsarchive: serving {folder} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
@@ -340,6 +341,13 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
                          ("organisations", data["organisations"]), ("countries", data["countries"]), ("sources", data["sources"]),
                          ("dates", f"{data['date_from'] or '-'} .. {data['date_to'] or '-'}"), ("size", f"{data['size_mb']} MB")):
         click.echo(f"{label + ':':<15}{value}")
+
+
+from .cli_keeping import batch, collection, saved  # noqa: E402 - the commands that keep things, registered on `main`
+
+main.add_command(saved)
+main.add_command(collection)
+main.add_command(batch)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,8 @@ import click
 from newsarchive.index.aliases import AliasError
 from newsarchive.index.article import Article, Failure
 from newsarchive.index.errors import ArchiveIndexError
+from newsarchive.index.sources import SourcesError
+from newsarchive.index.userfiles import UserFileError
 from newsarchive.search.request import PARAMS, QueryError, SearchRequest
 from newsarchive.search.results import SearchResult
 
@@ -37,6 +39,8 @@ class ArchiveGroup(click.Group):
             fail(str(exc), EXIT_USAGE)
         except AliasError as exc:
             fail(f"{exc} (fix the alias file, or remove it)", EXIT_USAGE)
+        except (UserFileError, SourcesError) as exc:
+            fail(str(exc), EXIT_USAGE)
         except ArchiveIndexError as exc:
             fail(str(exc), EXIT_INDEX)
         except OSError as exc:  # an output file or folder the user named (index errors are ArchiveIndexError)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh import query
 
 from newsarchive.index.aliases import Aliases
 from newsarchive.index.article import Article
@@ -23,8 +24,10 @@ from newsarchive.index.originals import OriginalStore
 from newsarchive.index.schema import unpack_article
 from newsarchive.index.sources import Sources
 
-from . import entity, export, reports, trends
+from . import batch, entity, export, reports, trends
+from .engine import evaluate
 from .facets import FACETS, FacetCache
+from .keeping import Collections, Saved, SavedSearches
 from .plan import Planner
 from .postings import IndexArrays
 from .query import query_terms
@@ -45,7 +48,9 @@ class Archive:
         self.path = Path(path)
         self.ix = open_index(self.path)
         self.schema = self.ix.schema  # fixed for the index's life; Whoosh re-reads the TOC on each ix.schema
-        self.planner = Planner(self.schema)
+        self.saved = SavedSearches(self.path)
+        self.collections = Collections(self.path)
+        self.planner = Planner(self.schema, self.collections)
         self._local = threading.local()
         self._facet_leaves: dict = {}  # each segment's facet pairs, reused across index generations
         self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path)))
@@ -100,6 +105,7 @@ class Archive:
                 # Multi-select: a facet whose values are alternatives is counted without its own filter.
                 others, _ = matching(plan.without(kind.name), snap)
                 counts[kind.name] = facets.values(kind, facets.mask(others), request.facet_limit, by_group)
+        counts["collection"] = self._collection_counts(snap, docnums)
         years = [f["value"] for f in counts["year"]]
         hits = []
         if total and (request.page - 1) * request.limit < (groups if collapsed else total):
@@ -111,6 +117,31 @@ class Archive:
             notice=plan.notice, filters=plan.shown, groups=groups, collapsed=collapsed,
             months=facets.month_counts(mask) if years and years[-1] - years[0] <= 1 else [], terms=plan.terms,
         )
+
+    def _collection_counts(self, snap: Snapshot, docnums: np.ndarray) -> list[dict[str, Any]]:
+        """How many of the matching articles each collection holds (collections are few, their articles a few thousand)."""
+        found = []
+        for name in self.collections.names():
+            ids = self.collections.ids(name)
+            kept = evaluate(query.Or([query.Term("id", i) for i in ids]), snap.arrays, snap.reader, self.schema).docs if ids else docnums[:0]
+            n = int(np.isin(kept, docnums, assume_unique=True).sum())
+            if n:
+                found.append({"value": name, "count": n})
+        return sorted(found, key=lambda f: (-f["count"], f["value"]))
+
+    def generation(self) -> int:
+        """The index generation this thread's searcher reads (what saved searches are checked against)."""
+        return self.searcher().reader().generation() or 0
+
+    def new_since(self, saved: Saved) -> int:
+        """How many articles of a saved search were first committed after it was last checked."""
+        snap = self.snapshot()
+        docnums, _ = matching(self.planner.plan(saved.request(), snap.reader, snap.facets), snap)
+        return int((snap.facets.added[docnums] > saved.checked_generation).sum())
+
+    def batch(self, lines: list[str], filters: SearchRequest) -> list[dict[str, Any]]:
+        """One line of figures per query or name, with the same filters (search/batch.py)."""
+        return batch.run_batch(self.snapshot(), self.planner, lines, filters)
 
     def export(self, request: SearchRequest, limit: int = export.DEFAULT_ROWS, page_url=None, start: int = 0) -> export.Table:
         """Every article of the result set (at most `limit`, from the `start`-th), in the search's order, as rows to write."""

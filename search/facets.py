@@ -51,6 +51,26 @@ FACETS = (
 NAME_FACETS = ("person", "organisation")
 
 
+# The accented letters of French words: the forms a folded prefix may stand for in the exact-form field.
+_ACCENTED = {"a": "àâä", "c": "ç", "e": "éèêë", "i": "îï", "o": "ôö", "u": "ùûü", "y": "ÿ"}
+
+
+_VARIANTS = {chr(c): chr(c) + _ACCENTED.get(chr(c), "") for c in range(ord("a"), ord("z") + 1)}
+
+
+def exact_forms_starting(reader, folded: str) -> list[str]:
+    """The terms of the exact-form field whose first letters fold to `folded`, from the term index (no full scan)."""
+    if "exact" not in reader.indexed_field_names():
+        return []
+    prefixes = [""]
+    for letter in folded:
+        prefixes = [p + v for p in prefixes for v in _VARIANTS.get(letter, letter)]
+    found = set()
+    for prefix in prefixes:
+        found.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("exact", prefix))
+    return sorted(found)
+
+
 @lru_cache(maxsize=256)
 def language_label(code: str) -> str:
     """The French name of a language code ("en" -> "anglais")."""
@@ -212,15 +232,23 @@ class FacetCache:
         self.group_ids = facet.values
         return groups
 
+    def _column(self, reader, name: str) -> np.ndarray:
+        """A numeric column over the whole index, segment by segment; zeros where a segment was written without it."""
+        values = np.zeros(self.ndocs, dtype=np.int64)
+        if name not in reader.schema:
+            return values  # an index written before the field existed
+        for leaf, offset in reader.leaf_readers():
+            if leaf.has_column(name):
+                count = leaf.doc_count_all()
+                column = leaf.column_reader(name)
+                values[offset:offset + count] = np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)
+        return values
+
     def _years(self, reader) -> np.ndarray:
         """Publication year per document (0 when undated), from the day_newest column."""
-        self.days = np.zeros(self.ndocs, dtype=np.int64)
-        # Segment by segment: a segment written without the column keeps zeros (undated).
-        for leaf, offset in reader.leaf_readers():
-            if leaf.has_column("day_newest"):
-                count = leaf.doc_count_all()
-                column = leaf.column_reader("day_newest")
-                self.days[offset:offset + count] = np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)
+        self.days = self._column(reader, "day_newest")
+        self.added = self._column(reader, "added")  # the generation that first committed each article (0: before it was kept)
+        self.added_at = self._column(reader, "added_at")  # and when, in seconds
         years = np.zeros(self.ndocs, dtype=np.int32)
         dated = self.days > 0
         if dated.any():
@@ -287,36 +315,32 @@ class FacetCache:
         values, counts = np.unique(years, return_counts=True)
         return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
 
-    def _exact_lexicon(self, reader) -> dict[str, list[tuple[str, int]]]:
-        """The word forms of the exact-form field with their article counts, by the first three letters of their folded form."""
-        found = getattr(self, "_forms_by_prefix", None)
-        if found is None:
-            by_prefix: dict[str, list[tuple[str, int]]] = defaultdict(list)
-            if "exact" in reader.indexed_field_names():
-                for term, info in reader.iter_field("exact"):
-                    form = term.decode("utf-8") if isinstance(term, bytes) else term
-                    if form.isalpha():
-                        by_prefix[fold(form)[:3]].append((form, info.doc_frequency()))
-            found = self._forms_by_prefix = dict(by_prefix)
-        return found
-
     def word_forms(self, reader, analyzer):
-        """A function: analysed term -> [(word form as written, articles)] from the exact-form field (built once)."""
-        lexicon = self._exact_lexicon(reader)
+        """A function: analysed term -> [(word form as written, articles)] from the exact-form field."""
         cache = self.__dict__.setdefault("_forms_of", {})
 
         def forms(stem: str) -> list[tuple[str, int]]:
             if stem not in cache:
-                # Stems keep their first letters: only forms starting like the stem can analyse to it.
-                cache[stem] = [(f, n) for f, n in lexicon.get(stem[:3], []) if [t.text for t in analyzer(f)] == [stem]]
+                # Stems keep their first letters once folded: only forms starting like the stem can analyse to it.
+                found = [f for f in exact_forms_starting(reader, stem[:3]) if f.isalpha() and [t.text for t in analyzer(f)] == [stem]]
+                cache[stem] = [(f, reader.doc_frequency("exact", f)) for f in found]
             return cache[stem]
 
         return forms
 
-    def written_forms(self, reader, word: str) -> list[str]:
-        """The forms of the exact-form field that fold to `word`'s folded form ("Melenchon" -> ["mélenchon", "melenchon"])."""
-        key = fold(word)
-        return [f for f, _ in self._exact_lexicon(reader).get(key[:3], []) if fold(f) == key]
+    def written_forms(self, word: str) -> list[str]:
+        """How the archive writes a person's surname, lower-cased as the exact-form field holds it ("melenchon" ->
+        ["mélenchon", "melenchon"]): the surnames of its persons' display names, and the word as typed."""
+        spelled = self.__dict__.get("_spelled")
+        if spelled is None:
+            spelled = defaultdict(set)
+            persons = self.names["person"]
+            for value in persons.field.values:
+                words = persons.name(value).split()
+                if len(words) >= 2:
+                    spelled[fold(words[-1])].add(words[-1].lower())
+            self._spelled = spelled
+        return sorted({word.lower(), *spelled.get(fold(word), ())})
 
     @property
     def surnames(self) -> frozenset[str]:

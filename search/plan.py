@@ -11,7 +11,7 @@ from newsarchive.index.text import fold
 
 from .facets import FACETS, NAME_FACETS, FacetCache
 from .query import WITHIN_FIELDS, date_filter, free_text_query, is_free_text, make_parser, parse_query, query_terms
-from .request import WITHIN, SearchRequest
+from .request import WITHIN, QueryError, SearchRequest
 
 PARSED_QUERIES = 2048  # parsed query texts remembered
 
@@ -57,8 +57,10 @@ class Plan:
 class Planner:
     """Plans requests for one index schema; remembers parsed query texts (Whoosh queries are immutable)."""
 
-    def __init__(self, schema) -> None:
+    def __init__(self, schema, collections=None) -> None:
+        """`collections` (keeping.Collections) gives the articles of a `collection=` filter."""
         self.schema = schema
+        self.collections = collections
         self.parsers = {within: make_parser(schema, within) for within in WITHIN}
         self._parsed: dict[tuple[str, str], query.Query | None] = {}
 
@@ -89,10 +91,23 @@ class Planner:
             if request.within == "text" and not free_text:
                 text_query = self._names_as_written(text_query, request.query, reader, facets)
         facet_filters, shown = _facet_filters(request, facets)
-        other_filters = _other_filters(request, facets, shown)
+        other_filters = _other_filters(request, facets, shown) + self._collection_filter(request, shown)
         terms = query_terms(text_query if text_query is not query.NullQuery else None, tuple(WITHIN_FIELDS[request.within]))
         return Plan(request, text_query, other_filters, facet_filters, shown, terms, speaker_keys(request, facets), free_text, notice)
 
+
+    def _collection_filter(self, request: SearchRequest, shown: dict[str, Any]) -> list[query.Query]:
+        """The articles kept in any of the request's collections (QueryError for a collection that does not exist)."""
+        if not request.collections:
+            return []
+        ids = []
+        for name in request.collections:
+            kept = self.collections.articles(name) if self.collections is not None else None
+            if kept is None:
+                raise QueryError(f"no collection named {name[:100]!r}")
+            ids += [k.id for k in kept]
+        shown["collections"] = list(request.collections)
+        return [_any_term("id", list(dict.fromkeys(ids))) if ids else query.NullQuery]
 
     def _names_as_written(self, q: query.Query, text: str, reader, facets: FacetCache) -> query.Query:
         """A capitalised query word that is the surname of a person of the archive matches the name, not its stem's family.
@@ -113,7 +128,7 @@ class Planner:
 
         def rewrite(node):
             if isinstance(node, query.Term) and node.fieldname in ("title", "body") and node.text in typed:
-                forms = facets.written_forms(reader, typed[node.text])
+                forms = facets.written_forms(typed[node.text])
                 if forms:
                     return query.And([node, _any_term("exact", forms, boost=0.0)])
             return node

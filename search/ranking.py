@@ -113,6 +113,9 @@ def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, s
     if sort == "oldest":
         found = days[matches.docs]
         return np.lexsort((matches.docs, np.where(found > 0, found, UNDATED_LAST)))[:n]
+    if sort == "added":
+        facets = snap.facets
+        return np.lexsort((matches.docs, -days[matches.docs], -facets.added_at[matches.docs], -facets.added[matches.docs]))[:n]
     order = top(matches, max(n, RERANKED if pairs else 0))
     if pairs:
         order = _proximity_rerank(snap, matches, order, pairs)

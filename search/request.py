@@ -24,7 +24,7 @@ MAX_FILTER_VALUES = 20  # facet filters of one search, all fields together
 MAX_PAGE = 1000
 MAX_LIMIT = 100
 MAX_FACET_LIMIT = 1000  # facet values counted for one search (the page's filter box asks for this many)
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "added")  # added: most recently indexed first (what a feed shows)
 WITHIN = ("text", "exact", "quotes")
 COUNTS = ("articles", "groups")
 _GROUP_ID = re.compile(r"[uc][0-9a-f]{19}")
@@ -141,6 +141,8 @@ class SearchRequest:
                                  metavar="LANG")
     agencies: list[str] = param([], "agency", "texts", "Only articles carrying this news agency's copy (repeatable: any of them).",
                                 metavar="AGENCY")
+    collections: list[str] = param([], "collection", "texts", "Only articles kept in this collection (repeatable: any of them).",
+                                   metavar="NAME", max_chars=100)
     date_from: dt.date | None = param(None, "from", "date", "Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE")
     date_to: dt.date | None = param(None, "to", "date", "Published on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE", end=True)
     sort: str = param("relevance", "sort", "choice", "Order of the hits.", choices=SORTS)

@@ -43,6 +43,7 @@ class Hit:
     source_key: str | None = None  # the publication's facet value (its host); `source` is its label
     language: str | None = None
     title_derived: bool = False  # the title was made from the first sentence (the original has none)
+    added_at: int = 0  # when the archive first received it (seconds since 1970; 0 for older indexes)
     score: float | None = None
     group: str | None = None  # near-duplicate group
     versions: int = 0  # other versions of the same story in the result set (when one per group is shown)
@@ -148,6 +149,7 @@ def make_hit(snap: Snapshot, docnum: int, score: float | None, terms: set[str], 
         source_key=source,
         language=article.get("language"),
         title_derived="title" in (article.get("derived") or {}),
+        added_at=int(facets.added_at[docnum]),
         url=article.get("url"),
         snippet=snippet or lead_snippet(text, SNIPPET_CHARS),
         persons=list(dict.fromkeys(facets.person_name(p["name"]) for p in article.get("persons") or [])),

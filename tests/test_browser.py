@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+INDEX_FOLDER: list[Path] = []  # the served index, for tests that index more articles while it serves
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,6 +47,7 @@ def server(tmp_path_factory):
         pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
     folder = tmp_path_factory.mktemp("browser-index")
     build_index(folder, SAMPLES, DATA / "mini.jsonl")
+    INDEX_FOLDER.append(folder)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsarchive.cli", "serve", "--index", str(folder), "--port", str(port)],
@@ -273,3 +277,43 @@ def test_a_two_series_trend_is_drawn_and_an_export_downloads(server, page):
     path = download.value.path()
     rows = Path(path).read_text("utf-8").splitlines()
     assert rows[0].startswith("id,date,title") and len(rows) >= total + 1
+
+
+def test_save_a_search_see_what_is_new_run_a_batch_and_keep_an_article(server, page):
+    import datetime as dt
+
+    from newsarchive.index.article import Article
+    from newsarchive.index.writer import ArchiveWriter
+
+    page.goto(server + "/?q=Lavrov")
+    page.fill("form.save-search input[name=name]", "Lavrov")
+    page.locator("form.save-search button").click()
+    page.wait_for_url(re.compile(r"/saved"))
+    assert "0 nouveau" in page.locator("li[data-name=Lavrov] .new").inner_text()
+    with ArchiveWriter(INDEX_FOLDER[0]) as writer:
+        writer.add(Article(id="u" + "7" * 19, title="Lavrov à Genève", text="Sergueï Lavrov a rencontré son homologue à Genève.",
+                           date=dt.date(2018, 5, 4), url="https://exemple.test/lavrov-geneve"))
+    page.reload()
+    assert page.locator("li[data-name=Lavrov] .new").inner_text().startswith("1 nouveau")
+    page.screenshot(path=str(SHOTS / "12-saved.png"), full_page=True)
+    page.locator("li[data-name=Lavrov] form button").first.click()  # marked as seen
+    page.wait_for_url(re.compile(r"/saved"))
+    assert page.locator("li[data-name=Lavrov] .new").inner_text().startswith("0 nouveau")
+
+    page.goto(server + "/batch")
+    page.fill("#batch-lines", "Lavrov\nTrudeau\nMerkel")
+    page.locator("form.batch-form button[type=submit]").click()
+    page.wait_for_selector("table.batch-results")
+    assert page.locator("table.batch-results tbody tr").count() == 3
+    page.screenshot(path=str(SHOTS / "13-batch.png"), full_page=True)
+
+    page.goto(server + "/articles/" + "u" + "7" * 19)
+    page.fill("form.collect input[name=name]", "Genève")
+    page.fill("form.collect input[name=note]", "à relire")
+    page.locator("form.collect button").click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert "Genève" in page.locator("p.kept").inner_text()
+    page.goto(server + "/collections")
+    page.locator("a.collection", has_text="Genève").click()
+    page.wait_for_url(re.compile(r"collection="))
+    assert count(page) == 1

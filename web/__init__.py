@@ -18,17 +18,18 @@ CSP = (
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config["INDEX"]` is the index folder (default: $NEWSARCHIVE_INDEX or ./newsarchive-index)."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX=str(default_index_dir()), JSON_AS_ASCII=False)
+    # READ_ONLY (`serve --read-only`) turns every write off; uploads (a batch file) are capped by MAX_CONTENT_LENGTH (a 413).
+    app.config.from_mapping(INDEX=str(default_index_dir()), JSON_AS_ASCII=False, READ_ONLY=False, MAX_CONTENT_LENGTH=4 * 1024 * 1024)
     if config:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False
 
-    from . import api, errors, pages, trends
+    from . import api, csrf, errors, feeds, keeping, pages, trends
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(trends.bp)
+    for blueprint in (pages.bp, api.bp, trends.bp, feeds.bp, keeping.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
+    csrf.register(app)
 
     @app.after_request
     def security_headers(response):

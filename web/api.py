@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 from werkzeug.datastructures import MultiDict
 
+from newsarchive.search.batch import read_lines
 from newsarchive.search.export import DEFAULT_ROWS, MAX_ROWS, MEDIA_TYPES, Table, check_format, chunks
 from newsarchive.search.facets import FACETS, NAME_FACETS
 from newsarchive.search.request import MAX_FACET_LIMIT, MAX_NAME_CHARS, QueryError
@@ -73,7 +74,7 @@ def facet_values(kind: str):
     if fmt not in ("csv", "excel"):
         raise QueryError(f"unknown format {fmt[:20]!r}: use json, csv or excel")
     table = Table(("value", "label", "count"), ({"label": v.get("label") or v["value"], **v} for v in values))
-    return _download(table, fmt, f"newsarchive-{kind}")
+    return download(table, fmt, f"newsarchive-{kind}")
 
 
 @bp.get("/export")
@@ -84,7 +85,7 @@ def export():
     limit = int_arg("limit", DEFAULT_ROWS, 1, MAX_ROWS)
     table = get_archive().export(req, limit, page_url=lambda article_id: url_for("newsarchive.article_page", article_id=article_id,
                                                                               _external=True))
-    return _download(table, fmt, "newsarchive-export")
+    return download(table, fmt, "newsarchive-export")
 
 
 @bp.get("/trends")
@@ -96,10 +97,10 @@ def trends():
         return jsonify(data)
     if fmt not in ("csv", "excel"):
         raise QueryError(f"unknown format {fmt[:20]!r}: use json, csv or excel")
-    return _download(Table(ROW_COLUMNS, trend_rows(data)), fmt, "newsarchive-trend")
+    return download(Table(ROW_COLUMNS, trend_rows(data)), fmt, "newsarchive-trend")
 
 
-def _download(table: Table, fmt: str, name: str) -> Response:
+def download(table: Table, fmt: str, name: str) -> Response:
     """A table streamed as a download: rows are written as they are read."""
     extension = {"excel": "csv"}.get(fmt, fmt)
     return Response(stream_with_context(chunks(table, fmt)), mimetype=MEDIA_TYPES[fmt],
@@ -113,3 +114,84 @@ def entity(folder: str, name: str):
     if data is None:
         return api_error(f"no {FOLDERS[folder]} named {name[:MAX_NAME_CHARS]!r} in the archive", 404)
     return jsonify(data)
+
+
+# --- saved searches, collections, batch ---------------------------------------------------------
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise QueryError("the body must be a JSON object")
+    return body
+
+
+@bp.get("/saved")
+def saved_list():
+    """Every saved search with its parameters and `new`: the matches indexed since it was last checked."""
+    archive = get_archive()
+    return jsonify({"saved": [{"name": s.name, "params": s.params, "checked": s.checked, "new": archive.new_since(s)} for s in archive.saved.all()]})
+
+
+@bp.post("/saved")
+def saved_add():
+    """Save a search: {"name": ..., "params": {"q": ..., "person": [...]}} (a read-only archive answers 403)."""
+    body = _json_body()
+    params = body.get("params") or {}
+    if not isinstance(params, dict):
+        raise QueryError("params must be an object of URL parameters")
+    req = request_from_args(MultiDict([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])]))
+    archive = get_archive()
+    saved = archive.saved.add(str(body.get("name", "")), req, archive.generation())
+    return jsonify(saved.to_json()), 201
+
+
+@bp.post("/saved/<path:name>/delete")
+def saved_delete(name: str):
+    if not get_archive().saved.remove(name):
+        return api_error(f"no saved search named {name[:100]!r}", 404)
+    return jsonify({"deleted": name})
+
+
+@bp.get("/collections")
+def collections_list():
+    collections = get_archive().collections
+    return jsonify({"collections": {n: [vars(k) for k in collections.articles(n) or []] for n in collections.names()}})
+
+
+@bp.post("/collections/<path:name>")
+def collection_add(name: str):
+    """Keep an article: {"id": ..., "note": ...}."""
+    body = _json_body()
+    archive = get_archive()
+    article_id = str(body.get("id", ""))
+    if archive.article(article_id) is None:
+        return api_error(f"no article with id {article_id[:40]!r}", 404)
+    return jsonify(vars(archive.collections.add(name, article_id, str(body.get("note", ""))))), 201
+
+
+@bp.post("/collections/<path:name>/remove")
+def collection_remove(name: str):
+    body = request.get_json(silent=True) or {}
+    if not get_archive().collections.remove(name, body.get("id") if isinstance(body, dict) else None):
+        return api_error(f"nothing to remove in {name[:100]!r}", 404)
+    return jsonify({"removed": name})
+
+
+@bp.post("/batch")
+def batch():
+    """Up to 1,000 queries or names, with the URL's filters: {"results": [...]}, one per line in input order.
+
+    The lines come as JSON ({"lines": [...]}), or as a form's pasted `lines` or uploaded `file` (.txt, or .csv with `column`).
+    """
+    from .keeping import batch_lines
+
+    filters = request_from_args(request.args)
+    if request.is_json:
+        lines = _json_body().get("lines")
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            raise QueryError('the body must be {"lines": ["a query", "a name", ...]}')
+        lines = read_lines("\n".join(lines))
+    else:
+        lines = batch_lines()
+    return jsonify({"results": get_archive().batch(lines, filters)})

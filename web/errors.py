@@ -10,7 +10,10 @@ from __future__ import annotations
 from flask import Flask, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from newsarchive.index.aliases import AliasError
 from newsarchive.index.errors import ArchiveIndexError
+from newsarchive.index.sources import SourcesError
+from newsarchive.index.userfiles import UserFileError
 from newsarchive.search.request import QueryError, SearchRequest
 
 from .i18n import Translator
@@ -45,6 +48,13 @@ def index_unavailable(exc: ArchiveIndexError):
     return render_template("error.html", title=_t()("unavailable"), message=str(exc)), 503
 
 
+def broken_user_file(exc: ValueError):
+    """A saved-searches or collections file that cannot be read: the message names it; nothing is reset."""
+    if _is_api():
+        return api_error(str(exc), 503)
+    return render_template("error.html", title=_t()("unavailable"), message=str(exc)), 503
+
+
 def http_error(exc: HTTPException):
     if _is_api():
         return api_error(exc.description or exc.name, exc.code or 500)
@@ -64,5 +74,7 @@ def register(app: Flask) -> None:
     """Install the handlers on the app (the most specific class wins)."""
     app.register_error_handler(QueryError, bad_query)
     app.register_error_handler(ArchiveIndexError, index_unavailable)
+    for broken in (UserFileError, SourcesError, AliasError):  # the user's files beside the index
+        app.register_error_handler(broken, broken_user_file)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)

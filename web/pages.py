@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import threading
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from newsarchive.search.archive import Archive
 from newsarchive.search.request import MAX_FACET_LIMIT, SearchRequest
 from newsarchive.search.results import SearchResult
 
+from . import csrf
 from .facet_views import box_values, chips, clear_all, entity_href, facet_views
 from .i18n import Translator, choose_language
 from .state import export_fields, lang_url, query_arg, request_from_args, trend_url, url_with
@@ -74,6 +75,8 @@ def template_helpers():
         "entity_href": entity_href,
         "trend_url": trend_url,
         "export_fields": export_fields,
+        "read_only": current_app.config.get("READ_ONLY", False),
+        "csrf_token": csrf.token,
         "q_html": lambda q: Markup(q["html"]) if q.get("html") else q["text"],
         "lang": g.get("lang", "fr"),
         "t": g.get("t") or Translator("fr"),
@@ -155,6 +158,8 @@ def search_page():
         histogram=histogram(result, g.t),
         suggestion=archive.spelling(req.query) if result.total == 0 and req.query else None,
         pages=_page_numbers(req.page, result.pages),
+        feed_url=url_for("feeds.search_feed") + "?" + urlencode(export_fields(req)),
+        search_params=urlencode(export_fields(req)),
     )
 
 
@@ -177,6 +182,8 @@ def article_page(article_id: str):
         similar=archive.similar(article_id),
         persons=[archive.person_name(p.name) for p in article.persons],
         organisations=[archive.label("organisation", o.name) for o in article.organisations],
+        collection_names=archive.collections.names(),
+        kept_in=[name for name in archive.collections.names() if article.id in archive.collections.ids(name)],
     )
 
 
