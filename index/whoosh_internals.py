@@ -17,7 +17,9 @@ import whoosh
 from whoosh import scoring, writing
 from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3PostingsWriter, _lenfield
+from whoosh.filedb import compound as _compound
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import BufferFile
 from whoosh.index import TOC, FileIndex
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
@@ -185,6 +187,74 @@ class PostingPool(writing.PostingPool):
 
 def _docnum(posting: tuple) -> int:
     return posting[0]
+
+
+# --- reading compound segments without copying them ----------------------------------------------
+
+
+class _ViewReader:
+    """A read-only file over a memoryview that copies only what is read.
+
+    Whoosh opens each file inside a compound segment as `BufferFile(memoryview of the
+    segment's mmap)`, and BufferFile wraps it in `io.BytesIO`, which copies the whole view:
+    every reader (one per request thread) then held a private copy of every posting file,
+    hundreds of MB per thread on a mid-sized archive. Over the mmap itself the pages are
+    the page cache's, shared by every thread and process.
+    """
+
+    __slots__ = ("_pos", "_view")
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._pos = 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if n is None or n < 0 else min(len(self._view), start + n)
+        if end <= start:
+            return b""  # at or past the end (a seek may go past it, as with io.BytesIO)
+        self._pos = end
+        return self._view[start:end].tobytes()
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self, limit: int = -1) -> bytes:
+        end = len(self._view) if limit is None or limit < 0 else min(len(self._view), self._pos + limit)
+        if end <= self._pos:
+            return b""
+        chunk = self._view[self._pos:end].tobytes()
+        cut = chunk.find(b"\n")
+        line = chunk if cut == -1 else chunk[: cut + 1]
+        self._pos += len(line)
+        return line
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._view))[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._view = memoryview(b"")
+
+
+class _ZeroCopyBufferFile(BufferFile):
+    def __init__(self, buf, name=None, onclose=None) -> None:
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _ViewReader(buf if isinstance(buf, memoryview) else memoryview(buf))
+
+
+# CompoundStorage.open_file builds its files through this module-level name.
+_compound.BufferFile = _ZeroCopyBufferFile
 
 
 # --- the table of contents and its generations ------------------------------------------------

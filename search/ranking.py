@@ -91,8 +91,9 @@ def ranked_page(plan: Plan, snap: Snapshot, matches: Matches, collapsed: bool) -
     size = matches.docs.size
     n = min(size, wanted * COLLAPSE_WINDOW if collapsed else wanted)
     groups = snap.facets.groups
+    reranked: dict = {}  # a growing window keeps the same best candidates: re-ordered once
     while True:
-        order = _order(plan, snap, matches, pairs or None, n)
+        order = _order(plan, snap, matches, pairs or None, n, reranked)
         if collapsed:
             # The best-placed version of each near-duplicate group stands for the group.
             _, firsts = np.unique(groups[matches.docs[order]], return_index=True)
@@ -104,8 +105,8 @@ def ranked_page(plan: Plan, snap: Snapshot, matches: Matches, collapsed: bool) -
     return [(int(matches.docs[i]), float(matches.scores[i])) for i in order]
 
 
-def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, str]] | None, n: int) -> np.ndarray:
-    """Indexes into `matches` of its first `n` in the requested order."""
+def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, str]] | None, n: int, reranked: dict) -> np.ndarray:
+    """Indexes into `matches` of its first `n` in the requested order (`reranked` remembers the proximity re-ranking)."""
     sort = plan.request.sort
     days = snap.facets.days
     if sort == "newest" or (sort == "relevance" and isinstance(plan.scored, query.Every)):
@@ -118,22 +119,23 @@ def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, s
         return np.lexsort((matches.docs, -days[matches.docs], -facets.added_at[matches.docs], -facets.added[matches.docs]))[:n]
     order = top(matches, max(n, RERANKED if pairs else 0))
     if pairs:
-        order = _proximity_rerank(snap, matches, order, pairs)
+        head = tuple(order[:RERANKED].tolist())
+        if head not in reranked:
+            reranked[head] = _proximity_rerank(snap, matches, order[:RERANKED], pairs)
+        order = np.concatenate([reranked[head], order[RERANKED:]])
     return order[: max(n, 1)]
 
 
-def _proximity_rerank(snap: Snapshot, matches: Matches, order: np.ndarray, pairs: set[tuple[str, str]]) -> np.ndarray:
-    """The best RERANKED candidates re-ordered with a bonus for the query's word pairs they contain in sequence.
+def _proximity_rerank(snap: Snapshot, matches: Matches, head: np.ndarray, pairs: set[tuple[str, str]]) -> np.ndarray:
+    """The best candidates (`head`) re-ordered with a bonus for the query's word pairs they contain in sequence.
 
     BM25 ignores word order; an article that contains the pasted sentence itself
     shares most of its consecutive word pairs and goes first.
     """
-    head = order[:RERANKED]
     analyzer = snap.schema["body"].analyzer
     boosted = np.empty(head.size)
     for k, i in enumerate(head):
         article = unpack_article(snap.searcher.stored_fields(int(matches.docs[i])).get("article"))
         shared = pairs & word_pairs(f"{article.get('title') or ''}\n\n{article.get('text') or ''}", analyzer)
         boosted[k] = matches.scores[i] * (1 + PROXIMITY_WEIGHT * len(shared) / len(pairs))
-    reordered = head[np.lexsort((matches.docs[head], -boosted))]
-    return np.concatenate([reordered, order[RERANKED:]])
+    return head[np.lexsort((matches.docs[head], -boosted))]

@@ -156,3 +156,37 @@ def test_the_internals_check_finds_what_the_adapter_uses(private):
 
 def test_the_adapter_was_written_for_the_installed_whoosh():
     assert whoosh_internals.version_mismatch() is None, whoosh_internals.version_mismatch()
+
+
+# --- compound segments read without copying (whoosh_internals._ViewReader) --------------------
+
+
+def test_compound_files_are_read_through_the_zero_copy_reader(tmp_path):
+    from whoosh import query
+    from whoosh.filedb import compound
+
+    from newsarchive.index.article import Article
+    from newsarchive.index.folder import open_index
+    from newsarchive.index.writer import ArchiveWriter
+
+    assert compound.BufferFile is whoosh_internals._ZeroCopyBufferFile
+    with ArchiveWriter(tmp_path) as writer:
+        writer.add(Article(id="u" + "1" * 19, title="Un titre", text="La coopération militaire reprend."))
+    with open_index(tmp_path).searcher() as searcher:
+        segment = searcher.reader().leaf_readers()[0][0]
+        files = [f for f in vars(segment._terms).values() if isinstance(f, compound.BufferFile)]
+        assert files and all(isinstance(f.file, whoosh_internals._ViewReader) for f in files)
+        assert [h["article"] is not None for h in searcher.search(query.Term("body", "cooper"))] == [True]
+
+
+@pytest.mark.parametrize("ops", [
+    [("read", 3), ("seek", 0, 0), ("read", -1)], [("readline",), ("readline",), ("tell",)], [("seek", 2, 1), ("read", 100), ("seek", -3, 2), ("read", 2)],
+    [("read", 0), ("readline", 4), ("seek", 50, 0), ("read", 5), ("tell",)],
+])
+def test_the_zero_copy_reader_reads_like_bytesio(ops):
+    import io
+
+    data = b"premiere ligne\nseconde ligne\nfin sans retour"
+    ours, theirs = whoosh_internals._ViewReader(memoryview(data)), io.BytesIO(data)
+    for op, *args in ops:
+        assert getattr(ours, op)(*args) == getattr(theirs, op)(*args), (op, args)
