@@ -6,7 +6,7 @@ INDEX  ?= newsarchive-index
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint check browser-deps bench clean
+.PHONY: run test install lint check browser-deps bench bench-scale soak clean
 
 # Set up, index the bundled sample archive, serve the search page.
 run: install
@@ -48,6 +48,15 @@ BENCH_FLAGS ?=
 bench: install
 	$(BIN)/python bench/bench_search.py --keep-index $(BENCH_INDEX) $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py --index $(BENCH_INDEX)
+
+# 10k to 250k articles against FTS5, and the server's memory at each size (about an hour; not in CI).
+bench-scale: install
+	$(BIN)/python bench/bench_scale.py $(BENCH_FLAGS)
+
+# Indexing killed at random, 8 clients searching, a check a minute and a backup (20 minutes; not in CI).
+SOAK_FLAGS ?=
+soak: install
+	$(BIN)/python bench/soak.py $(SOAK_FLAGS)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache test-output

@@ -70,6 +70,39 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def smaps(pid: int) -> dict[str, int]:
+    """Pss, private (clean + dirty) and Rss of one process, in MB, from /proc/PID/smaps_rollup."""
+    found = {"pss": 0, "private": 0, "rss": 0}
+    with open(f"/proc/{pid}/smaps_rollup") as fh:
+        for line in fh:
+            key, _, value = line.partition(":")
+            kb = int(value.split()[0]) if value.split() and value.split()[0].isdigit() else 0
+            if key == "Pss":
+                found["pss"] += kb
+            elif key in ("Private_Clean", "Private_Dirty"):
+                found["private"] += kb
+            elif key == "Rss":
+                found["rss"] += kb
+    return {k: v // 1024 for k, v in found.items()}
+
+
+def server_memory(server: subprocess.Popen) -> dict[str, int]:
+    """The memory of `newsarchive serve` and of the server processes it forked, summed (MB)."""
+    pids = [server.pid]
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                with contextlib.suppress(OSError), open(f"/proc/{name}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == server.pid:
+                        pids.append(int(name))
+    totals = {"pss": 0, "private": 0, "rss": 0}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for key, value in smaps(pid).items():
+                totals[key] += value
+    return totals
+
+
 def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
     """Poll until the API answers (the index opens on the first request)."""
     deadline = time.monotonic() + timeout
@@ -152,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_up(port, server)
         fire(port, urls, len(urls) * args.processes, args.clients)  # warm-up: every process opens the index and its caches
         elapsed, latencies, statuses, slowest = fire(port, urls, args.requests, args.clients)
+        memory = server_memory(server)
     finally:
         stop_server(server)
     server_errors = sum(n for status, n in statuses.items() if isinstance(status, int) and status >= 500)
@@ -164,8 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     for ms, at, url in slowest:
         print(f"  slow: {ms:.0f} ms at {at:.1f} s  {url[:120]}")
     print("  statuses: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str)))
+    print(f"  server memory after the run (smaps_rollup, all processes): PSS {memory['pss']} MB, private {memory['private']} MB, "
+          f"RSS {memory['rss']} MB")
     print(f"load_requests={args.requests} load_rps={throughput:.1f} load_p50_ms={percentile(latencies, 50):.1f} "
-          f"load_p95_ms={percentile(latencies, 95):.1f} load_5xx={server_errors} load_errors={failures}")
+          f"load_p95_ms={percentile(latencies, 95):.1f} load_5xx={server_errors} load_errors={failures} "
+          f"server_pss_mb={memory['pss']} server_private_mb={memory['private']}")
     return 1 if server_errors or failures else 0
 
 
