@@ -321,6 +321,48 @@ def query_table(archive, db) -> None:
         say(f"    {label[:60]:60s} newsarchive {ours.total:6d}  fts5 {total:6d}")
 
 
+# -- where an article's time goes ------------------------------------------------------------
+
+
+def stage_costs(corpus: Path, count: int, entities: int) -> dict[str, float]:
+    """CPU milliseconds per article of each indexing stage, in this process, on the corpus's first `count` records
+    (entities on the first `entities`): what the workers do (read, extract, entities, quotes, signatures, analyse)
+    and what the writer does (write, commit)."""
+    from newsarchive.index.article import Article
+    from newsarchive.index.dedup import signature_values
+    from newsarchive.index.entities import EntityExtractor
+    from newsarchive.index.extract import extract
+    from newsarchive.index.quotes import extract_quotes
+    from newsarchive.index.readers import read
+    from newsarchive.index.writer import ArchiveWriter, index_schema, prepare
+
+    costs: dict[str, float] = {}
+
+    def timed(name: str, n: int, work):
+        started = time.process_time()
+        result = work()
+        costs[name] = (time.process_time() - started) * 1000 / max(1, n)
+        return result
+
+    records = timed("read", count, lambda: list(itertools.islice(read(corpus), count)))
+    extract(records[0])  # loads the language model: a worker does it once
+    articles = timed("extract", count, lambda: [a for a in map(extract, records) if isinstance(a, Article)])
+    extractor = EntityExtractor()
+    timed("entities", entities, lambda: extractor.annotate(articles[:entities]))
+    timed("quotes", len(articles), lambda: [extract_quotes(a.text, a.persons) for a in articles])
+    for article, values in zip(articles, timed("signatures", len(articles), lambda: [signature_values(a.text) for a in articles]), strict=True):
+        article.signature = values
+    folder = Path(tempfile.mkdtemp(prefix="newsarchive-stages-"))
+    schema = index_schema(folder)
+    timed("analyse", len(articles), lambda: [prepare(a, schema) for a in articles])
+    writer = ArchiveWriter(folder, batch_size=len(articles) + 1)
+    writer.open()
+    timed("write", len(articles), lambda: [writer.add(a) for a in articles])
+    timed("commit", len(articles), writer.close)
+    shutil.rmtree(folder, ignore_errors=True)
+    return costs
+
+
 # -- trends and exports ------------------------------------------------------------------------
 
 
@@ -468,6 +510,11 @@ def main(argv: list[str] | None = None) -> int:
         f"({no_entities.cpu / max(1, no_entities.articles) * 1000:.1f} ms CPU per article); index {light_mb:.1f} MB "
         f"(of which {originals_mb:.1f} MB archived originals); peak memory so far {indexing_peak:.0f} MB")
 
+    # 2b. where the time goes, stage by stage (this process only: no worker, no waiting)
+    costs = stage_costs(args.corpus, min(2000, len(records)), min(200, args.entities_limit or 200))
+    say("[2b] CPU ms per article, by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in costs.items())
+        + f"; without entities {sum(v for k, v in costs.items() if k != 'entities'):.1f} ms, with them {sum(costs.values()):.1f} ms")
+
     # 3. the other stemmer, for relevance
     other = "snowball" if schema_stemmer(open_index(work / "light-index").schema) == "light" else "light"
     other_timing = index_articles(articles, work / f"{other}-index", workers=args.workers, batch=args.batch_size, stemmer=other)
@@ -543,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         "entities_articles": with_entities.articles,
         "index_aps_no_entities": round(no_entities.rate, 1),
         "cpu_ms_per_article_no_entities": round(no_entities.cpu / max(1, no_entities.articles) * 1000, 2),
+        **{f"stage_{k}_ms": round(v, 2) for k, v in costs.items()},
         "index_mb": round(light_mb, 1),
         "index_peak_mb": round(indexing_peak),
         "peak_mb": round(own),
