@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -109,6 +110,28 @@ def codes_of_names(spans: Iterable[str]) -> set[str]:
 def gold_countries(doc: dict) -> set[str]:
     """Codes of the Location spans that name a country."""
     return codes_of_names(e["text"] for e in doc["entities"] if e["type"] == "Location")
+
+
+def gold_organisation_gaps(docs: Sequence[dict]) -> tuple[int, int]:
+    """How consistent WiNER's Organization gold is: (pairs, untagged).
+
+    `pairs` counts the (name, article) pairs where a name the gold tags as an
+    Organization in some article (3 characters or more) is written, as a whole word;
+    `untagged` those where the article never tags it as one (not even inside a longer
+    Organization span). A prediction right by the name's other articles is wrong there.
+    """
+    names = {e["text"] for d in docs for e in d["entities"] if e["type"] == "Organization" and len(e["text"]) >= 3}
+    pairs = untagged = 0
+    for name in names:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        for doc in docs:
+            found = list(pattern.finditer(doc["text"]))
+            if not found:
+                continue
+            pairs += 1
+            spans = [(e["start"], e["end"]) for e in doc["entities"] if e["type"] == "Organization"]
+            untagged += not any(s <= m.start() and m.end() <= e for m in found for s, e in spans)
+    return pairs, untagged
 
 
 # --- scores -------------------------------------------------------------------------------
@@ -410,7 +433,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports = evaluate(docs, hand, model=args.model)
     n_hand = {split: sum(1 for d in docs if hand.get(d["id"], ("",))[0] == split) for split in SPLITS}
     print(table(reports, len(docs), n_hand))
-    print(summary(reports))
+    pairs, untagged = gold_organisation_gaps(docs)
+    print(f"gold consistency: {untagged} of {pairs} (name, article) pairs where an organisation the gold tags elsewhere is written "
+          f"are not tagged there ({untagged / max(1, pairs):.1%})")
+    print(summary(reports) + f" gold_org_untagged_share={untagged / max(1, pairs):.3f}")
     return 0
 
 

@@ -40,7 +40,7 @@ def is_given_name(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """French nouns, adjectives, verbs and adverbs (lemmas of the spaCy model's lemmatizer tables)."""
+    """French nouns, adjectives, verbs and adverbs (lemmas of the spaCy model's lemmatizer tables, with their exceptions)."""
     return frozenset(word for words in _lemma_index().values() for word in words)
 
 
@@ -73,4 +73,12 @@ def _lemma_index() -> dict:
         return {}
     # The index also lists some proper nouns in lower case ("alsace"): the rules using it
     # only act on words that are capitalised at sentence starts alone, or lower-case.
-    return dict(Lookups().from_disk(folders[0]).get_table("lemma_index"))
+    # Words whose plural is their singular ("temps", "pays", "croix", "prix") are not in
+    # it but in the exceptions table, as their own lemmas: they are added from there.
+    lookups = Lookups().from_disk(folders[0])
+    index = {pos: set(words) for pos, words in lookups.get_table("lemma_index").items()}
+    exceptions = lookups.get_table("lemma_exc")
+    for pos in index:
+        forms = exceptions.get(pos) or {}
+        index[pos] |= {lemma for lemmas in forms.values() for lemma in lemmas if " " not in lemma}
+    return index

@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 from babel import Locale
 
-from newsarchive.index.aliases import Aliases, resolve_surnames
+from newsarchive.index.aliases import Aliases, resolve_person_keys
 from newsarchive.index.countries import country_label, resolve_country
 from newsarchive.index.organisations import resolve_acronyms
 from newsarchive.index.schema import FACET_FIELDS
@@ -122,10 +122,10 @@ class FacetCache:
         self.groups = self._groups(fields["dup_group"])
 
     def _person_merges(self, persons: FieldFacet, alias_merges: dict[str, str]) -> dict[str, str]:
-        """Person keys counted as another: the alias file's merges, then bare surnames
-        resolved to the archive's dominant full name ("macron" -> "emmanuel macron")."""
+        """Person keys counted as another: the alias file's merges, then misspelt full names
+        and bare surnames resolved to the archive's dominant full name ("macron" -> "emmanuel macron")."""
         counts = {v: int(c) for v, c in zip(persons.values, persons.doc_counts, strict=True) if v not in alias_merges}
-        return {**alias_merges, **resolve_surnames(counts, forbids=self.aliases.forbids)}
+        return {**alias_merges, **resolve_person_keys(counts, forbids=self.aliases.forbids)}
 
     def _organisation_merges(self, organisations: FieldFacet, mentions: FieldFacet, alias_merges: dict[str, str]) -> dict[str, str]:
         """Organisation keys counted as another: the alias file's merges, then acronyms joined to their long form

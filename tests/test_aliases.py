@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.index.aliases import AliasError, Aliases, resolve_surnames
+from newsarchive.index.aliases import AliasError, Aliases, resolve_misspellings, resolve_person_keys, resolve_surnames
 from newsarchive.index.article import Person
 
 
@@ -101,5 +101,72 @@ def test_a_first_name_does_not_resolve_to_a_full_name():
     assert resolve_surnames({"donald": 3, "donald trump": 10}) == {}
 
 
+def test_a_short_name_that_starts_one_full_name_resolves_to_it():
+    assert resolve_surnames({"dieudonne": 8, "dieudonne m bala m bala": 8}) == {"dieudonne": "dieudonne m bala m bala"}
+
+
+def test_a_short_name_starting_a_rarer_full_name_or_two_full_names_stays_alone():
+    assert resolve_surnames({"bella": 6, "bella hadid": 1}) == {}
+    assert resolve_surnames({"renaud": 3, "renaud muselier": 10, "renaud dely": 4}) == {}
+
+
 def test_a_lone_surname_without_full_name_stays_alone():
     assert resolve_surnames({"poutine": 4}) == {}
+
+
+# --- resolve_misspellings: one facet value for a name spelled two ways across the archive ----
+
+
+def test_a_rare_misspelt_surname_joins_the_frequent_spelling():
+    assert resolve_misspellings({"benjamin grivaux": 3, "benjamin griveaux": 40}) == {"benjamin grivaux": "benjamin griveaux"}
+
+
+def test_a_misspelt_first_name_joins_the_frequent_spelling():
+    assert resolve_misspellings({"priscilla ludosky": 4, "priscillia ludosky": 30}) == {"priscilla ludosky": "priscillia ludosky"}
+
+
+def test_swapped_neighbours_are_one_edit():
+    assert resolve_misspellings({"alain finkielkraut": 20, "alain finkeilkraut": 2}) == {"alain finkeilkraut": "alain finkielkraut"}
+
+
+def test_two_frequent_close_names_stay_apart():
+    assert resolve_misspellings({"jean dupont": 10, "jean dupond": 4}) == {}
+
+
+def test_short_words_two_edits_or_two_different_words_are_not_misspellings():
+    assert resolve_misspellings({"marine le pen": 50, "marine le pan": 1}) == {}  # "pen": too short to tell
+    assert resolve_misspellings({"benjamin griveaux": 50, "benjamin grivaud": 1}) == {}  # two edits
+    assert resolve_misspellings({"benjamin griveaux": 50, "benjamine grivaux": 1}) == {}  # two words differ
+
+
+def test_a_different_first_letter_is_another_name():
+    assert resolve_misspellings({"francois fillon": 40, "francois villon": 1}) == {}
+    assert resolve_misspellings({"yannick jadot": 20, "annick jadot": 1}) == {}
+
+
+def test_a_surname_alone_is_no_full_name_to_correct():
+    assert resolve_misspellings({"griveaux": 1, "grivaux": 40}) == {}
+
+
+def test_a_name_close_to_two_frequent_ones_joins_neither():
+    assert resolve_misspellings({"marie martin": 1, "marie martins": 20, "marie marton": 20}) == {}
+
+
+def test_chains_end_at_the_most_frequent_spelling():
+    assert resolve_misspellings({"anne hidalgo": 100, "anne hidalga": 10, "anne hidalgaa": 1}) == {
+        "anne hidalga": "anne hidalgo", "anne hidalgaa": "anne hidalgo"}
+
+
+def test_split_rule_stops_a_misspelling_merge():
+    counts = {"benjamin grivaux": 3, "benjamin griveaux": 40}
+    assert resolve_misspellings(counts, forbids=Aliases.parse("Benjamin Griveaux != Benjamin Grivaux").forbids) == {}
+
+
+def test_person_keys_merge_a_misspelling_then_resolve_the_surname_to_the_merged_person():
+    counts = {"benjamin griveaux": 40, "benjamin grivaux": 6, "griveaux": 9, "emmanuel macron": 100, "macron": 30}
+    merges = resolve_person_keys(counts)
+    assert merges == {"benjamin grivaux": "benjamin griveaux", "griveaux": "benjamin griveaux", "macron": "emmanuel macron"}
+
+
+def test_person_keys_leave_two_frequent_close_names_apart():
+    assert resolve_person_keys({"jean dupont": 10, "jean dupond": 4}) == {}

@@ -359,7 +359,7 @@ def test_a_word_the_model_tags_as_a_place_as_often_as_a_person_is_a_place():
 
 
 def test_a_word_tagged_once_as_a_person_and_never_otherwise_is_kept():
-    text = "Un village proche de Hilla a été touché."
+    text = "Selon Hilla, les dégâts sont importants."
     assert names(text, [span_of(text, "Hilla")]) == ["Hilla"]
 
 
@@ -484,3 +484,82 @@ def test_the_same_person_misspelt_in_one_article_is_one_person():
     spelt, misspelt = ("Alain Finkielkraut", "Alain Finkielkraut"), ("Alain Finkilekraut", "Alain Finkilekraut")
     persons = merge_persons([spelt, spelt, misspelt])
     assert [p.name for p in persons] == ["Alain Finkielkraut"]
+
+
+# --- spans the model tagged otherwise, and what the article says a name is -----------------
+
+
+def test_a_party_named_after_a_country_is_no_person():
+    text = "Le leader de La France Insoumise a parlé."
+    assert names(text, [span_of(text, "La France Insoumise", "ORG")]) == []
+
+
+def test_a_nationality_after_an_article_introduces_a_person_tagged_org():
+    text = "Elle s'est imposée devant l'américaine Jane Rowley et la Suisse Lara Gut."
+    assert "Jane Rowley" in names(text, [span_of(text, "Jane Rowley", "ORG"), span_of(text, "Lara Gut")])
+
+
+def test_a_civility_makes_a_one_word_span_tagged_org_a_person():
+    text = "M. Pepin invite donc les usagers touchés à se manifester."
+    assert names(text, [span_of(text, "Pepin", "ORG")]) == ["Pepin"]
+
+
+@pytest.mark.parametrize("text, party", [("selon la députée LaREM du Var", "LaREM"), ("le député France Insoumise de la Somme", "France Insoumise")])
+def test_a_role_before_a_party_does_not_make_it_a_person(text, party):
+    assert names(text, [span_of(text, party, "ORG")]) == []
+
+
+def test_a_place_after_a_role_and_du_is_no_person():
+    text = "Le député du Nord a interpellé le gouvernement."
+    assert names(text, [span_of(text, "du Nord", "LOC")]) == []
+
+
+@pytest.mark.parametrize("span", ["Le Temps", "La Libre"])
+def test_an_article_and_a_common_word_are_a_newspaper_not_a_person(span):
+    text = f"Selon {span}, la manifestation a réuni peu de monde."
+    assert names(text, [span_of(text, span)]) == []
+
+
+def test_a_span_stopping_inside_a_hyphenated_word_is_no_name():
+    text = "Selon le collectif « Désarmons-les », vingt personnes ont été blessées."
+    assert names(text, [span_of(text, "Désarmons")]) == []
+
+
+@pytest.mark.parametrize("span", ["Les", "La France"])
+def test_an_article_alone_or_before_a_country_is_no_name(span):
+    assert clean_person(span) is None
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Le fils, scolarisé au collège Victor Hugo voisin, a été pris en charge.", "Victor Hugo"),
+        ("Elle a été interpellée au supermarché Leclerc de la ville.", "Leclerc"),
+        ("Un essai paru aux éditions Albin Michel (Éd. Albin Michel, 2018).", "Albin Michel"),
+        ("La cagnotte, hébergée par Leetchi, plateforme en ligne de collecte, est close.", "Leetchi"),
+        ("Le groupe autoroutier Vinci a annoncé des perturbations.", "Vinci"),
+        ("Les camions étaient bloqués à Wandre. Plus personne à Wandre en fin de matinée.", "Wandre"),
+        ("Le gouvernement Michel II est tombé.", "Michel II"),
+        ("Elles défendent les droits de l'Homme depuis vingt ans.", "Homme"),
+        ("Selon Vinci Autoroutes, le trafic est fluide.", "Vinci"),
+    ],
+)
+def test_a_name_the_article_calls_a_place_or_a_business_is_no_person(text, surface):
+    assert names(text, [span_of(text, surface, nth=0)]) == []
+
+
+def test_a_title_keeps_a_name_the_article_also_gives_a_place():
+    text = "Le général Leclerc entra dans Paris. Un supermarché Leclerc porte son nom."
+    assert names(text, [span_of(text, "Leclerc"), span_of(text, "Leclerc", nth=1)]) == ["Leclerc", "Leclerc"]
+
+
+def test_a_surname_of_a_full_name_of_the_article_is_that_persons():
+    text = "Michel-Édouard Leclerc a répondu. Le supermarché Leclerc reste ouvert, a dit Leclerc."
+    found = names(text, [span_of(text, "Michel-Édouard Leclerc"), span_of(text, "Leclerc", nth=2)])
+    assert found == ["Michel-Édouard Leclerc", "Leclerc"]
+
+
+def test_a_writer_named_more_often_than_the_school_stays_a_person():
+    text = "Victor Hugo écrivait. Victor Hugo aimait les Barbares. Le collège Victor Hugo est voisin."
+    spans = [span_of(text, "Victor Hugo", nth=n) for n in range(3)]
+    assert names(text, spans) == ["Victor Hugo"] * 3

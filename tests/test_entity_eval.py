@@ -88,6 +88,13 @@ def test_a_gold_organisation_is_matched_once_and_raw_repeats_are_one_prediction(
     assert ev.organisation_counts([["CGT"], ["CGT"], ["la CGT", "CGT"]], gold) == (1, 1, 0, 1)
 
 
+def test_gold_gaps_count_articles_where_a_name_tagged_elsewhere_is_not_tagged():
+    tagged = {"text": "La CGT appelle.", "entities": [{"type": "Organization", "start": 3, "end": 6, "text": "CGT"}]}
+    untagged = {"text": "Selon la CGT, non.", "entities": []}
+    inside = {"text": "La CGT-FO signe.", "entities": []}  # "CGT-FO" is another word
+    assert ev.gold_organisation_gaps([tagged, untagged, inside]) == (2, 1)
+
+
 def test_the_halves_of_winer_dev_alternate_by_article_index():
     assert [ev.half(i) for i in range(4)] == ["even", "odd", "even", "odd"]
 
