@@ -21,6 +21,8 @@ from pathlib import Path
 
 from .article import Article, Failure, RawRecord
 from .dedup import signature_values
+from .enriched import KIND as ENRICHED
+from .enriched import article_of_record
 from .extract import extract
 from .metadata import detect_language
 from .quotes import extract_quotes
@@ -68,6 +70,7 @@ def records(files: Iterable[Path]) -> Iterator[RawRecord | Failure]:
 _extractor = None
 _with_entities = True
 _schema = None  # the index's schema, when workers prepare Whoosh documents
+_aliases = None  # the index's alias file (merges and splits of persons)
 
 
 def _init_pool_worker(*args) -> None:
@@ -78,24 +81,39 @@ def _init_pool_worker(*args) -> None:
 
 
 def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
-    global _extractor, _with_entities, _schema
+    global _with_entities, _schema, _aliases
     _with_entities = with_entities
     _schema = schema
+    _aliases = aliases
     detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
-    if with_entities and _extractor is None:
+
+
+def _entity_extractor():
+    """The entity extractor (spaCy), loaded by the first chunk that needs it and kept by the process for later runs.
+
+    Not at start: a run of enriched records (`newsarchive enrich`) never needs it, and
+    loading it costs each worker seconds and a gigabyte.
+    """
+    global _extractor
+    if _extractor is None:
         from .entities import EntityExtractor
 
-        _extractor = EntityExtractor()  # loaded once per process, reused by later runs
-    if _extractor is not None:
-        _extractor.aliases = aliases  # the index's alias file (merges and splits of persons)
+        _extractor = EntityExtractor()
+    _extractor.aliases = _aliases
+    return _extractor
 
 
 def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
     results: list[Article | Failure] = []
+    extracted: list[int] = []  # positions of the articles extracted here (enriched records come with entities and signature)
     for item in chunk:
         if isinstance(item, Failure):
             results.append(item)
             continue
+        if item.kind == ENRICHED:
+            results.append(article_of_record(item))
+            continue
+        extracted.append(len(results))
         try:
             results.append(extract(item))
         except OSError as exc:
@@ -104,10 +122,13 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
             results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
             results.append(Failure(item.origin, f"extraction error: {type(exc).__name__}: {exc}"))
-    if _with_entities and _extractor is not None:
-        _annotate_all(results)
-    for article in (r for r in results if isinstance(r, Article)):
-        article.signature = signature_values(article.text)  # near-duplicate detection, done here not in the writer
+    fresh = [results[i] for i in extracted]
+    if _with_entities and fresh:
+        _annotate_all(fresh)
+    for i, result in zip(extracted, fresh, strict=True):
+        results[i] = result
+        if isinstance(result, Article):
+            result.signature = signature_values(result.text)  # near-duplicate detection, done here not in the writer
     if _schema is not None:
         _prepare_all(results)
     return results
@@ -116,14 +137,15 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
 def _annotate_all(results: list[Article | Failure]) -> None:
     """Persons, countries and quotations of the articles among `results` (a failing article becomes a Failure)."""
     articles = [r for r in results if isinstance(r, Article)]
+    extractor = _entity_extractor()  # outside the try: a model that cannot load stops the run, it fails no article
     try:
-        _extractor.annotate(articles)
+        extractor.annotate(articles)
     except Exception:  # noqa: BLE001
         # Retry one by one so that only the article that breaks NER is reported.
         for i, result in enumerate(results):
             if isinstance(result, Article):
                 try:
-                    _extractor.annotate([result])
+                    extractor.annotate([result])
                 except Exception as exc:  # noqa: BLE001
                     results[i] = Failure(result.origin, f"entity recognition error: {type(exc).__name__}: {exc}")
     for article in (r for r in results if isinstance(r, Article)):

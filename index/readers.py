@@ -6,12 +6,14 @@ import gzip
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .article import MAX_ARTICLE_BYTES, Failure, RawRecord
 from .encoding import DecodeError, declared_charset, decode, repair_mojibake
+from .enriched import is_enriched_line, record_of_line, skipped_when_reading
 from .warc import count_pages, page_record, read_warc
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -40,7 +42,22 @@ def file_kind(path: Path) -> str | None:
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Failure]:
-    """Yield the supported files under `paths` (recursively, sorted) or a Failure per bad path."""
+    """Yield the supported files under `paths` (recursively, sorted) or a Failure per bad path.
+
+    Named pipes, sockets and device files are never opened (reading a named pipe waits
+    forever): each is a Failure; inside a folder, those with a supported name (the others
+    are skipped, like any unsupported file).
+    """
+
+    def not_a_file(mode: int) -> str | None:
+        if stat.S_ISFIFO(mode):
+            return "a named pipe, not a file: skipped"
+        if stat.S_ISSOCK(mode):
+            return "a socket, not a file: skipped"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            return "a device file, not a file: skipped"
+        return None if stat.S_ISREG(mode) else "not a regular file: skipped"
+
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -51,19 +68,24 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Failure]:
                     if name.startswith("."):
                         continue
                     child = Path(root) / name
-                    if file_kind(child) is not None:
-                        yield child
+                    if file_kind(child) is None:
+                        continue
+                    try:
+                        special = not_a_file(child.stat().st_mode)
+                    except OSError:
+                        special = None  # a broken link: reading it reports why
+                    yield child if special is None else Failure(str(child), special)
         elif path.is_file():
             if file_kind(path) is None:
                 yield Failure(str(path), "unsupported file type (expected .html, .htm, .txt, .jsonl, .warc, optionally .gz)")
             else:
                 yield path
-        elif path.is_symlink():
+        elif path.is_symlink() and not path.exists():
             yield Failure(str(path), "broken or looping symbolic link")
         elif not path.exists():
             yield Failure(str(path), "no such file or directory")
         else:
-            yield Failure(str(path), "not a regular file or directory")
+            yield Failure(str(path), not_a_file(path.stat().st_mode) or "not a regular file or directory")
 
 
 def _open(path: Path):
@@ -99,7 +121,8 @@ def read(path: Path) -> Iterator[RawRecord | Failure]:
     kind = file_kind(path)
     origin = str(path)
     if kind == "jsonl":
-        yield from _read_jsonl(path)
+        if not skipped_when_reading(path):
+            yield from _read_jsonl(path)
         return
     if kind == "warc":
         yield from read_warc(path)
@@ -124,6 +147,8 @@ def _file_record(origin: str, kind: str, data: bytes) -> RawRecord | Failure:
 
 
 def _line_record(origin: str, line: bytes) -> RawRecord | Failure:
+    if is_enriched_line(line):
+        return record_of_line(origin, line)  # a complete article from `newsarchive enrich`: parsed in a worker
     try:
         obj = json.loads(repair_mojibake(line.decode("utf-8-sig")))
     except UnicodeDecodeError:

@@ -310,18 +310,27 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int, processes:
 @click.option("--format", "fmt", type=click.Choice(["opensearch"]), required=True,
               help="opensearch: an index definition and _bulk NDJSON files (OpenSearch or Elasticsearch).")
 @click.option("--name", default="newsarchive", show_default=True, help="Index name written into the _bulk actions.")
+@click.option("--from-enriched", "from_enriched", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Export the enriched records of `newsarchive enrich --out DIR` instead of an index (no Whoosh index needed).")
+@click.option("--stemmer", type=click.Choice(["light", "snowball"]), default=None,
+              help="With --from-enriched: the French stemmer of the mapping (default: snowball). An index's export uses the index's.")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-def export(index_dir: Path | None, fmt: str, name: str, out_dir: Path) -> None:
-    """Export every article to OUT_DIR for a search cluster, with persons, countries, date and source.
+def export(index_dir: Path | None, fmt: str, name: str, from_enriched: Path | None, stemmer: str | None, out_dir: Path) -> None:
+    """Export every article to OUT_DIR for a search cluster: persons, organisations, countries, agencies, quotations
+    with their speakers, near-duplicate group, publication, language and date.
 
     \b
     Writes OUT_DIR/index.json (create the index with it: PUT /<name>) and
     OUT_DIR/articles-00001.ndjson... (POST each to /_bulk). The French analyzer mirrors
-    this index's (elision, lower case, folding, stop words, the same stemmer).
+    this index's (elision, lower case, folding, stop words, the same stemmer). With
+    --from-enriched DIR, the articles come from `newsarchive enrich`'s records instead.
     """
-    from newsarchive.search.opensearch import export_opensearch
+    from newsarchive.search.opensearch import export_enriched, export_opensearch
 
-    summary = export_opensearch(_folder(index_dir), out_dir, name=name)
+    if from_enriched is not None:
+        summary = export_enriched(from_enriched, out_dir, name=name, stemmer=stemmer or "snowball")
+    else:
+        summary = export_opensearch(_folder(index_dir), out_dir, name=name)
     click.echo(f"Exported {summary.articles} articles to {out_dir} ({len(summary.files)} _bulk files, "
                f"index definition {summary.definition.name}, {summary.stemmer} stemmer)")
 
@@ -343,11 +352,13 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{label + ':':<15}{value}")
 
 
-from .cli_keeping import batch, collection, saved  # noqa: E402 - the commands that keep things, registered on `main`
+# The commands that keep things, check and copy the archive, and enrich on a cluster live in their own modules.
+from .cli_archive import backup, check  # noqa: E402
+from .cli_enrich import enrich  # noqa: E402
+from .cli_keeping import batch, collection, saved  # noqa: E402
 
-main.add_command(saved)
-main.add_command(collection)
-main.add_command(batch)
+for command in (saved, collection, batch, check, backup, enrich):
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -102,3 +102,96 @@ def test_cli_export_without_an_index_fails_clearly(tmp_path):
     result = CliRunner().invoke(main, ["export", "--index", str(tmp_path / "none"), "--format", "opensearch", str(tmp_path / "os")])
     assert result.exit_code == 3
     assert "no index" in result.output
+
+
+# --- quotations, groups, organisations, agencies, publications; from an index or from enriched records --------
+
+QUOTED = [
+    {"url": "https://www.lepoint.fr/politique/retraites-1", "date": "2023-01-10", "source": "Le Point",
+     "title": "Retraites : Élisabeth Borne présente sa réforme",
+     "text": "PARIS (AFP) - La Première ministre Élisabeth Borne a présenté mardi la réforme des retraites devant la presse.\n\n"
+             "« Nous devons assurer l'avenir de notre système par répartition », a déclaré Élisabeth Borne lors d'une conférence de "
+             "presse à Matignon. Les syndicats, réunis autour de la CGT, ont aussitôt annoncé une journée de mobilisation.\n\n"
+             "Le secrétaire général de la CGT, Philippe Martinez, a dénoncé « une réforme injuste et brutale » qui frappera d'abord "
+             "les salariés les plus modestes. Le gouvernement espère faire adopter le texte avant l'été, malgré l'opposition de la "
+             "gauche et du Rassemblement national."},
+    {"url": "https://www.lepoint.fr/monde/ukraine-2", "date": "2023-02-24", "source": "Le Point", "title": "Un an de guerre en Ukraine",
+     "text": "Le président ukrainien Volodymyr Zelensky s'est adressé à la nation vendredi, un an après le début de l'invasion russe.\n\n"
+             "« Nous avons tenu, et nous tiendrons jusqu'à la victoire », a affirmé Volodymyr Zelensky depuis Kiev. À Moscou, le "
+             "ministre russe des Affaires étrangères Sergueï Lavrov a accusé les Occidentaux de prolonger le conflit.\n\n"
+             "L'Union européenne a adopté un dixième paquet de sanctions contre la Russie, a annoncé Ursula von der Leyen."},
+]
+# The first story again in another outlet, lightly edited: a near-duplicate of it.
+QUOTED.append({**QUOTED[0], "url": "https://www.lefigaro.fr/politique/retraites-1", "source": "Le Figaro",
+               "title": "Élisabeth Borne dévoile la réforme des retraites", "text": QUOTED[0]["text"].replace("avant l'été", "avant juillet")})
+
+
+@pytest.fixture(scope="module")
+def both_exports(tmp_path_factory):
+    """The same inputs exported from an index of them and straight from their enriched records (no Dask: partitions run here)."""
+    from newsarchive.index.enrich import enrich_partition, plan_job
+    from newsarchive.search.opensearch import export_enriched
+
+    from .conftest import DATA, build_index
+
+    base = tmp_path_factory.mktemp("both-exports")
+    quoted = base / "quoted.jsonl"
+    quoted.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in QUOTED), "utf-8")
+    inputs = [DATA / "mini.jsonl", quoted]
+    build_index(base / "index", *inputs)
+    job = plan_job(inputs, base / "enriched", partition_size=4)
+    for partition in job.todo:
+        enrich_partition(partition, str(job.out), True)
+    from_index = export_opensearch(base / "index", base / "os-index")
+    from_enriched = export_enriched(base / "enriched", base / "os-enriched")
+    return ({doc["id"]: doc for _, doc in bulk_pairs(from_index.files)}, {doc["id"]: doc for _, doc in bulk_pairs(from_enriched.files)},
+            base / "enriched")
+
+
+def test_quotations_are_nested_documents_with_their_speakers(both_exports):
+    docs = {doc["title"]: doc for doc in both_exports[0].values()}
+    assert docs["Un an de guerre en Ukraine"]["quotes"] == [
+        {"text": "Nous avons tenu, et nous tiendrons jusqu'à la victoire", "speaker": "Volodymyr Zelensky"}]
+    quotes = index_definition("snowball")["mappings"]["properties"]["quotes"]
+    assert quotes["type"] == "nested" and set(quotes["properties"]) == {"text", "speaker"}
+    assert quotes["properties"]["text"]["analyzer"] == "newsarchive_french" and quotes["properties"]["speaker"]["type"] == "keyword"
+
+
+def test_a_wire_story_in_two_outlets_has_one_group_and_every_article_a_group(both_exports):
+    docs = {doc["title"]: doc for doc in both_exports[0].values()}
+    first, again = docs["Retraites : Élisabeth Borne présente sa réforme"], docs["Élisabeth Borne dévoile la réforme des retraites"]
+    assert first["group"] == again["group"] == first["id"]  # a group is named by its first article
+    assert all(doc["group"] for doc in docs.values())
+    assert len({doc["group"] for doc in docs.values()}) == len(docs) - 1
+
+
+def test_organisations_agencies_language_and_the_source_key_and_label_are_exported(both_exports):
+    docs = {doc["title"]: doc for doc in both_exports[0].values()}
+    borne = docs["Retraites : Élisabeth Borne présente sa réforme"]
+    assert "CGT" in borne["organisations"] and borne["agencies"] == ["AFP"] and borne["language"] == "fr"
+    assert (borne["source_key"], borne["source_label"], borne["source"]) == ("lepoint.fr", "Le Point", "Le Point")
+    assert docs["Élisabeth Borne dévoile la réforme des retraites"]["source_key"] == "lefigaro.fr"
+    mapped = index_definition("snowball")["mappings"]["properties"]
+    assert all(mapped[name]["type"] == "keyword" for name in ("organisations", "agencies", "group", "source_key", "source_label", "language"))
+
+
+def test_enriched_records_export_exactly_as_an_index_of_them_does(both_exports):
+    from_index, from_enriched, _ = both_exports
+    assert from_enriched == from_index  # persons' display forms, labels and groups computed the same way, without an index
+
+
+def test_cli_export_reads_enriched_records(both_exports, tmp_path):
+    if not any(p.name == "from_enriched" for p in main.commands["export"].params):
+        pytest.skip("newsarchive export has no --from-enriched option in newsarchive/cli.py yet")
+    result = CliRunner().invoke(main, ["export", "--format", "opensearch", "--from-enriched", str(both_exports[2]), str(tmp_path / "os")])
+    assert result.exit_code == 0, result.output
+    assert "Exported 9 articles" in result.output
+    assert {doc["id"] for _, doc in bulk_pairs(sorted((tmp_path / "os").glob("articles-*.ndjson")))} == set(both_exports[0])
+
+
+def test_a_folder_without_enriched_records_is_refused(tmp_path):
+    from newsarchive.index.errors import ArchiveIndexError
+    from newsarchive.search.opensearch import export_enriched
+
+    with pytest.raises(ArchiveIndexError, match="not a folder of enriched records"):
+        export_enriched(tmp_path, tmp_path / "os")
