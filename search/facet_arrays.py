@@ -78,6 +78,7 @@ class FieldFacet:
         self.doc_counts = np.bincount(self.vals, minlength=len(self.values)) if self.values else np.zeros(0, dtype=np.int64)
         self.index = {v: i for i, v in enumerate(self.values)}
         self.ndocs = ndocs
+        self._by_doc: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def combine(cls, parts: list[tuple[LeafField, int]], ndocs: int) -> FieldFacet:
@@ -100,13 +101,45 @@ class FieldFacet:
         """
         if not self.values:
             return np.zeros(0, dtype=np.int64)
-        if groups is None:
-            if mask is None:
+        if mask is None:
+            if groups is None:
                 return self.doc_counts
-            return np.bincount(self.vals[mask[self.docs]], minlength=len(self.values))
-        selected = np.ones(self.docs.size, dtype=bool) if mask is None else mask[self.docs]
-        pairs = np.unique(groups[self.docs[selected]].astype(np.int64) * len(self.values) + self.vals[selected])
+            docs, vals = self.docs, self.vals
+        else:
+            docs, vals = self.pairs_of(mask)
+        if groups is None:
+            return np.bincount(vals, minlength=len(self.values))
+        pairs = np.unique(groups[docs].astype(np.int64) * len(self.values) + vals)
         return np.bincount(pairs % len(self.values), minlength=len(self.values))
+
+    def pairs_of(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The (document, value) pairs of the documents `mask` selects.
+
+        A search selects a small part of the archive: its documents' pairs are read from a
+        by-document layout (offsets into the values sorted by document), in time
+        proportional to the selection rather than to every pair of the field. A large
+        selection is filtered pair by pair, which is then as cheap.
+        """
+        selected = np.flatnonzero(mask[:self.ndocs])
+        if 2 * selected.size >= self.ndocs:
+            keep = mask[self.docs]
+            return self.docs[keep], self.vals[keep]
+        offsets, by_doc_vals = self._layout()
+        starts = offsets[selected]
+        lengths = offsets[selected + 1] - starts
+        total = int(lengths.sum())
+        # Positions starts[i] .. starts[i] + lengths[i] - 1 of every selected document, in one array.
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        positions = np.arange(total, dtype=np.int64) + shift
+        return np.repeat(selected.astype(np.int32), lengths), by_doc_vals[positions]
+
+    def _layout(self) -> tuple[np.ndarray, np.ndarray]:
+        # Built on first use and replaced whole (threads may race to build it; both get the same).
+        if self._by_doc is None:
+            order = np.argsort(self.docs, kind="stable")
+            offsets = np.searchsorted(self.docs[order], np.arange(self.ndocs + 1, dtype=np.int64))
+            self._by_doc = (offsets, self.vals[order])
+        return self._by_doc
 
     def remap(self, mapping: dict[str, str]) -> None:
         """Merge values: every document with value K gets mapping[K] instead (once, even if it had both)."""
@@ -123,6 +156,7 @@ class FieldFacet:
         self.docs = (pairs // len(self.values)).astype(np.int32)
         self.vals = (pairs % len(self.values)).astype(np.int32)
         self.doc_counts = np.bincount(self.vals, minlength=len(self.values))
+        self._by_doc = None
 
     def value_of_docs(self) -> np.ndarray:
         """For a field with at most one value per document: each document's value number, -1 where it has none."""

@@ -95,3 +95,36 @@ def test_after_a_commit_only_the_new_segment_is_read_and_replaced_versions_are_n
         writer.add_many(copies(final))
     assert facet_summary(tmp_path) == facet_summary(tmp_path / "fresh")
     assert facet_summary(tmp_path)["person"] != {f["value"]: f["count"] for f in before["person"]}
+
+
+def _reference_count(field, mask, groups=None):
+    # Pair by pair, in Python: what a count over the selected documents means.
+    seen, counts = set(), [0] * len(field.values)
+    for doc, val in zip(field.docs.tolist(), field.vals.tolist(), strict=True):
+        if mask is not None and not mask[doc]:
+            continue
+        key = (groups[doc] if groups is not None else doc, val)
+        if key not in seen:
+            seen.add(key)
+            counts[val] += 1
+    return counts
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.2, 0.49, 0.51, 1.0])
+def test_counts_over_a_small_or_large_selection_equal_counting_pair_by_pair(share):
+    np = pytest.importorskip("numpy")
+    rng = np.random.default_rng(7)
+    ndocs, nvalues = 500, 40
+    docs = np.sort(rng.integers(0, ndocs, 3000)).astype(np.int32)  # some documents have no value, some many
+    vals = rng.integers(0, nvalues, docs.size).astype(np.int32)
+    pairs = np.unique(docs.astype(np.int64) * nvalues + vals)
+    order = rng.permutation(pairs.size)  # pairs come segment by segment, not sorted by document
+    field = facets.FieldFacet([f"v{i}" for i in range(nvalues)], (pairs // nvalues).astype(np.int32)[order],
+                              (pairs % nvalues).astype(np.int32)[order], ndocs)
+    mask = rng.random(ndocs) < share
+    groups = rng.integers(0, ndocs // 3, ndocs)
+    assert field.count(mask).tolist() == _reference_count(field, mask)
+    assert field.count(mask, groups).tolist() == _reference_count(field, mask, groups)
+    field.remap({"v1": "v2", "v3": "new"})  # the layout is rebuilt after a merge of values
+    assert field.count(mask).tolist() == _reference_count(field, mask)
+    assert field.count(mask, groups).tolist() == _reference_count(field, mask, groups)
