@@ -10,7 +10,8 @@ rest). 8 clients search the server (`newsarchive serve`, a subprocess) without p
 `check` runs every minute and one `backup` at mid-time. At the end a last run completes
 the parts begun, and the index must hold every input article of them exactly once.
 Reports requests, 5xx, p95, check failures, the article count against the inputs, and
-the server's memory (PSS and private, /proc/PID/smaps_rollup) after warm-up and at the
+the server's memory (PSS and private, /proc/PID/smaps_rollup, sampled every 10 s) after
+warm-up (--warm-up seconds of searching once the index holds every input) and at the
 end, then one key=value line. Only 127.0.0.1 is contacted; every loop is bounded in
 time and count, and every process started here is ended here. Not run in CI.
 """
@@ -90,6 +91,7 @@ class Soak:
         self.kills = self.runs = 0
         self.started_parts: list[Path] = []
         self.procs: list[subprocess.Popen] = []
+        self.memory_samples: list[dict] = []
 
     def spawn(self, cmd: list[str], **kwargs) -> subprocess.Popen:
         proc = subprocess.Popen(cmd, start_new_session=True, **kwargs)  # its own process group: a kill takes its workers too
@@ -155,6 +157,16 @@ class Soak:
         report = json.loads(run.stdout) if run.stdout.strip().startswith("{") else {"stderr": run.stderr[-2000:]}
         return {"returncode": run.returncode, **report}
 
+    def memory_loop(self, pid: int) -> None:
+        """The server's memory and the index's size every 10 s: when the index stops growing is known afterwards."""
+        while not self.stop.wait(10):
+            try:
+                sample = {"t": time.monotonic(), **memory(pid), "articles": doc_count(self.index)}
+            except (OSError, ValueError):
+                continue  # the server ended, or a generation went away while counting: the next sample counts
+            with self.lock:
+                self.memory_samples.append(sample)
+
     def checks_loop(self) -> None:
         """A check every minute, and the backup once, at mid-time."""
         backup_at = time.monotonic() + (self.deadline - time.monotonic()) / 2
@@ -198,6 +210,19 @@ def live_ids(index: Path) -> list[str]:
         return [f["id"] for f in s.all_stored_fields()]
 
 
+def warmed_up(samples: list[dict], final_articles: int, warm_up: float) -> dict | None:
+    """The memory the end is compared with: `warm_up` seconds of searching after the index reached its final size.
+
+    While the index grows, so does what the server maps of it (PSS counts the pages of the
+    segments it reads): comparing a 2,000-article index with a 6,000-article one measures the
+    index, not a leak. None when the index grew until the end (the run was too short).
+    """
+    full = next((s["t"] for s in samples if s["articles"] >= final_articles), None)
+    if full is None:
+        return None
+    return next((s for s in samples if s["t"] >= full + warm_up), None)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
@@ -205,7 +230,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(args: argparse.Namespace, work: Path) -> int:
     soak = Soak(args, work)
-    parts = split_corpus(work, args.part, args.limit)
+    parts = split_corpus(work, args.part, args.limit or None)
     threads: list[threading.Thread] = []
     try:
         indexer = threading.Thread(target=soak.indexing_loop, args=(parts,), daemon=True)
@@ -221,13 +246,14 @@ def run(args: argparse.Namespace, work: Path) -> int:
             time.sleep(0.2)
         threads = [threading.Thread(target=soak.client, args=(port,), daemon=True) for _ in range(args.clients)]
         threads.append(threading.Thread(target=soak.checks_loop, daemon=True))
+        threads.append(threading.Thread(target=soak.memory_loop, args=(server.pid,), daemon=True))
         for t in threads:
             t.start()
-        time.sleep(min(args.warm_up, args.minutes * 60 * 0.5))  # warm-up: caches filled, then memory is measured
-        warm = {**memory(server.pid), "articles": doc_count(soak.index)}
         while time.monotonic() < soak.deadline:
             time.sleep(1)
         final_memory = {**memory(server.pid), "articles": doc_count(soak.index)}
+        first = {**soak.memory_samples[0]} if soak.memory_samples else dict(final_memory)
+        warm = warmed_up(soak.memory_samples, final_memory["articles"], args.warm_up) or first
         soak.stop.set()
         for t in threads:
             t.join(timeout=1200)
@@ -264,9 +290,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
               f"{'clean' if (b.get('check') or {}).get('ok') else 'NOT clean'}")
     print(f"articles: {len(found)} in the index, {len(set(expected))} distinct inputs expected ({len(expected)} lines), "
           f"{missing} missing, {duplicates} duplicated, {unexpected} unexpected")
-    print(f"server memory: PSS {warm['pss']:.0f} MB after warm-up, {final_memory['pss']:.0f} MB at the end ({growth * 100:+.1f}%); "
-          f"private {warm['private']:.0f} -> {final_memory['private']:.0f} MB; the index then held {warm['articles']} and "
-          f"{final_memory['articles']} articles")
+    peak = max((m["pss"] for m in soak.memory_samples), default=final_memory["pss"])
+    print(f"server memory: PSS {first['pss']:.0f} MB at the first sample ({first['articles']} articles); "
+          f"{warm['pss']:.0f} MB after warm-up at the final size, {final_memory['pss']:.0f} MB at the end ({growth * 100:+.1f}%), "
+          f"peak {peak:.0f} MB; private {warm['private']:.0f} -> {final_memory['private']:.0f} MB; the index then held "
+          f"{warm['articles']} and {final_memory['articles']} articles"
+          + ("" if warm is not first else " (it grew until the end: compared with the first sample)"))
     ok = (errors_5xx == 0 and check_failures == 0 and backup_ok and missing == duplicates == unexpected == 0
           and growth <= TARGET_MEMORY_GROWTH and requests > 0)
     print(f"soak minutes={args.minutes} requests={requests} errors_5xx={errors_5xx} connection_errors={soak.client_errors} "
@@ -274,7 +303,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
           f"articles={len(found)} expected={len(set(expected))} missing={missing} duplicates={duplicates} "
           f"pss_start_mb={warm['pss']:.0f} pss_end_mb={final_memory['pss']:.0f} private_start_mb={warm['private']:.0f} "
           f"private_end_mb={final_memory['private']:.0f} memory_growth={growth:.3f} articles_start={warm['articles']} "
-          f"articles_end={final_memory['articles']} ok={int(ok)}")
+          f"articles_end={final_memory['articles']} pss_first_mb={first['pss']:.0f} pss_peak_mb={peak:.0f} ok={int(ok)}")
     return 0 if ok else 1
 
 
@@ -285,10 +314,11 @@ def main() -> int:
     parser.add_argument("--part", type=int, default=1000, help="Input lines per part file.")
     parser.add_argument("--parts-per-run", type=int, default=1, help="Parts per `newsarchive index` run.")
     parser.add_argument("--batch", type=int, default=500, help="--batch-size of the indexer (articles per commit).")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="Only the first N lines of OrangeSum: once all are in, runs find them unchanged and the index stops growing "
+    parser.add_argument("--limit", type=int, default=6000,
+                        help="Only the first N lines of OrangeSum (0: all of it): once all are in, runs find them unchanged and the index stops growing "
                              "(so that the memory comparison measures the server, not the index's size).")
-    parser.add_argument("--warm-up", type=float, default=60, help="Seconds of searching before the server's memory is first measured.")
+    parser.add_argument("--warm-up", type=float, default=60,
+                        help="Seconds of searching, once the index holds every input, before the memory the end is compared with is taken.")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--work", type=Path, default=None, help="Working folder (default: a temporary one, removed at the end).")
     args = parser.parse_args()
