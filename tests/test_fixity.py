@@ -16,7 +16,9 @@ import pytest
 from newsarchive.index import durable
 from newsarchive.index.article import Article
 from newsarchive.index.fixity import Checker, parse_manifest
+from newsarchive.index.folder import open_index
 from newsarchive.index.pipeline import plan, process, records
+from newsarchive.index.schema import unpack_article
 from newsarchive.index.writer import ArchiveWriter
 
 pytestmark = pytest.mark.slow
@@ -144,10 +146,23 @@ def test_a_truncated_file_is_named_with_its_file(index, where):
         assert "readers use generation" in named(report, name)[0] and report.generation == int(toc.stem.split("_")[-1]) - 1
 
 
+def _originals_by_segment(index: Path) -> dict[str, set[str]]:
+    """The originals the articles of each segment refer to, by segment file name."""
+    refs: dict[str, set[str]] = {}
+    with open_index(index).searcher() as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            name = f"MAIN_{leaf.reader().segment().segid}.seg"
+            refs[name] = {unpack_article(f["article"])["original"] for f in leaf.reader().all_stored_fields()}
+    return refs
+
+
 def test_a_missing_segment_and_a_missing_original_are_named(index):
     segment = sorted(index.glob("MAIN_*.seg"))[1]
+    refs = _originals_by_segment(index)
+    # An original that only articles of the kept segments refer to: check reads those articles and names it.
+    key = sorted(set().union(*(r for name, r in refs.items() if name != segment.name)) - refs[segment.name])[5]
+    original = index / "originals" / key[:2] / f"{key}.gz"
     segment.unlink()
-    original = sorted(index.glob("originals/*/*.gz"))[5]
     original.unlink()
     report = check(index)
     assert any("missing" in line for line in named(report, segment.name))
