@@ -177,13 +177,26 @@ def _is_name(who: str) -> bool:
 
 def credit_line(line: str) -> list[str]:
     """The agencies a short credit line names: "Avec l'Agence France-Presse", "Le Figaro avec AFP", "AFP"."""
-    text = _TRAILING_STAMP.sub("", line).strip()
+    text = _without_stamp(line).strip()
     if not text or len(text.split()) > _MAX_CREDIT_WORDS or _PHOTO_WORDS.search(text):
         return []
     match = _CREDIT_LINE.match(text)
     if not match or (match["who"] and not _is_name(match["who"])):
         return []
     return _labels(match["agencies"])
+
+
+def _without_stamp(line: str) -> str:
+    """The line before its trailing stamp ("publié le …", "mis à jour …"), if any.
+
+    A credit line keeps at most _MAX_CREDIT_WORDS words before its stamp, so only a stamp
+    within the first words matters: searching a paragraph's first words instead of the
+    whole paragraph gives the same credit lines at a fraction of the cost.
+    """
+    words = line.split(" ", _MAX_CREDIT_WORDS + 2)
+    head = line if len(words) <= _MAX_CREDIT_WORDS + 2 else " ".join(words[: _MAX_CREDIT_WORDS + 2])
+    match = _TRAILING_STAMP.search(head)
+    return line[: match.start()] if match else line
 
 
 def copyright_notice(line: str) -> list[str]:

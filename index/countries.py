@@ -13,7 +13,7 @@ friends ("Washington Post", "Anatole France", "Ouest-France", "accords de Minsk"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -59,6 +59,22 @@ _LEAD_WORDS = {
 
 def _fold(text: str) -> str:
     return to_ascii(text.replace("’", "'")).lower()
+
+
+_FOLDED: dict[str, str] = {}  # word -> _fold(word): an archive repeats a few tens of thousands of words
+
+
+def _fold_words(words: list[str]) -> list[str]:
+    if len(_FOLDED) > 200_000:
+        _FOLDED.clear()
+    cache = _FOLDED
+    folded = []
+    for word in words:
+        value = cache.get(word)
+        if value is None:
+            value = cache[word] = _fold(word)
+        folded.append(value)
+    return folded
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -141,8 +157,14 @@ def entries() -> dict[tuple[str, ...], list[Entry]]:
 
 
 @lru_cache(maxsize=1)
-def _max_len() -> int:
-    return max(len(k) for k in entries())
+def _longest_from() -> dict[str, int]:
+    # The folded words a gazetteer form can start with, and its most words after each:
+    # most words of a text start no form, and find_countries skips them after one lookup
+    # instead of trying every length.
+    longest: dict[str, int] = {}
+    for key in entries():
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return longest
 
 
 @lru_cache(maxsize=1)
@@ -184,12 +206,33 @@ class _Tok:
     end: int
 
 
+class _Tokens(Sequence):
+    """The word tokens of a text, made into `_Tok`s only where a rule looks at them (most words are never looked at)."""
+
+    def __init__(self, matches: list[re.Match]) -> None:
+        self._matches = matches
+
+    def __len__(self) -> int:
+        return len(self._matches)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_Tok(m.group(), m.start(), m.end()) for m in self._matches[index]]
+        m = self._matches[index]
+        return _Tok(m.group(), m.start(), m.end())
+
+
 def _shape_ok(entry: Entry, tokens: list[_Tok]) -> bool:
     if not entry.needs_capital:
         return True
-    written = [t for t in _TOKEN.findall(entry.form) if t.strip()]
+    written = _written(entry.form)
     # Every word capitalised in the gazetteer must be capitalised in the text ("Chine", not "chine").
     return all(got.text[:1].isupper() for want, got in zip(written, tokens, strict=False) if want[:1].isupper())
+
+
+@lru_cache(maxsize=4096)
+def _written(form: str) -> tuple[str, ...]:
+    return tuple(t for t in _TOKEN.findall(form) if t.strip())
 
 
 def _capitalised_word(tok: _Tok | None) -> bool:
@@ -203,8 +246,9 @@ def find_countries(text: str, blocked: Iterable[tuple[int, int, str]] = ()) -> l
     name, or inside a longer organisation or work name, does not count.
     """
     blocked = list(blocked)
-    tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    folded = [_fold(t.text) for t in tokens]
+    matches = list(_TOKEN.finditer(text))
+    tokens = _Tokens(matches)
+    folded = _fold_words([m.group() for m in matches])
     table = entries()
     found: dict[str, list[str]] = {}
     order: list[str] = []
@@ -216,17 +260,24 @@ def find_countries(text: str, blocked: Iterable[tuple[int, int, str]] = ()) -> l
         if mention not in found[code]:
             found[code].append(mention)
 
+    longest_from = _longest_from()
+    count = len(matches)
     i = 0
-    while i < len(tokens):
+    while i < count:
         match = None
-        for n in range(min(_max_len(), len(tokens) - i), 0, -1):
+        longest = longest_from.get(folded[i])
+        if longest is None:
+            _prefix_compound(matches[i].group(), note)
+            i += 1
+            continue
+        for n in range(min(longest, count - i), 0, -1):
             key = tuple(folded[i:i + n])
             candidates = [e for e in table.get(key, []) if _shape_ok(e, tokens[i:i + n])]
             if candidates:
                 match = (n, candidates[0])
                 break
         if match is None:
-            _prefix_compound(tokens[i], note)
+            _prefix_compound(matches[i].group(), note)
             i += 1
             continue
         n, entry = match
@@ -249,11 +300,11 @@ def _resolve_congo(found: dict[str, list[str]], order: list[str]) -> None:
         order.remove("CD")
 
 
-def _prefix_compound(tok: _Tok, note) -> None:
+def _prefix_compound(word: str, note) -> None:
     # "franco-allemand" -> FR and DE; "israélo-palestinien" -> IL and PS.
-    if "-" not in tok.text:
+    if "-" not in word:
         return
-    parts = _fold(tok.text).split("-")
+    parts = _fold(word).split("-")
     prefixes = _prefixes()
     codes = []
     for part in parts[:-1]:
@@ -266,7 +317,7 @@ def _prefix_compound(tok: _Tok, note) -> None:
     if demonym is None:
         return
     for code in [*codes, demonym.code]:
-        note(code, tok.text)
+        note(code, word)
 
 
 def _guarded(entry: Entry, tokens: list[_Tok], folded: list[str], i: int, n: int, span, blocked) -> bool:

@@ -46,6 +46,9 @@ def to_ascii(text: str) -> str:
     return text if text.isascii() else text.translate(_ASCII)
 
 
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
 def fold(text: str) -> str:
     """Case- and accent-folded form of a name: "Sergueï Lavrov" -> "serguei lavrov"."""
-    return " ".join(re.findall(r"[a-z0-9]+", to_ascii(text).lower()))
+    return " ".join(_ALNUM.findall(to_ascii(text).lower()))

@@ -231,3 +231,47 @@ def test_agency_detection_stays_above_its_floor_on_the_gold():
     assert project.precision >= 0.98
     assert project.recall >= 0.92
     assert project.f1 > baseline.f1
+
+
+def _whole_line_stamp_cut(line: str) -> str:
+    from newsarchive.index import agencies
+
+    return agencies._TRAILING_STAMP.sub("", line)
+
+
+@pytest.mark.parametrize("line", [
+    "Orange avec AFP, publié le jeudi 02 juillet 2020 à 12h50",
+    "AFP - mis à jour le 3 mars",
+    "Le gouvernement a publié jeudi un décret " + "très " * 30 + "attendu, mis à jour le 3 mars",
+    " ".join(["mot"] * 15) + " publié le 3 mars",
+    " ".join(["mot"] * 16) + " publié le 3 mars",
+    " ".join(["mot"] * 40),
+])
+def test_a_stamp_is_cut_as_the_whole_line_pattern_would_cut_it_for_credit_line_lengths(line):
+    from newsarchive.index.agencies import _MAX_CREDIT_WORDS, _without_stamp
+
+    fast, slow = _without_stamp(line).strip(), _whole_line_stamp_cut(line).strip()
+    # Only lines short enough to be credit lines must agree exactly; longer ones are rejected either way.
+    if len(slow.split()) <= _MAX_CREDIT_WORDS or len(fast.split()) <= _MAX_CREDIT_WORDS:
+        assert fast == slow
+    else:
+        assert len(fast.split()) > _MAX_CREDIT_WORDS
+
+
+def test_credit_lines_of_real_articles_are_the_same_as_with_the_whole_line_pattern(monkeypatch):
+    import gzip
+
+    from newsarchive.index import agencies
+
+    corpus = need_shared(ROOT.parent / "shared" / "data" / "corpus" / "gilets-jaunes.jsonl.gz")
+    lines = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        for number, row in enumerate(fh):
+            if number == 600:
+                break
+            lines += [" ".join(p.split()) for p in json.loads(row).get("text", "").split("\n") if p.strip()]
+    fast = [agencies.credit_line(line) for line in lines]
+    monkeypatch.setattr(agencies, "_without_stamp", _whole_line_stamp_cut)
+    slow = [agencies.credit_line(line) for line in lines]
+    assert len(lines) > 1000 and sum(map(bool, slow)) > 0
+    assert fast == slow
