@@ -289,6 +289,20 @@ class CachedChain(CompositeAnalyzer):
                     append((start + rel_start, start + rel_end, text))
         return found
 
+    def kept_terms(self, value: str) -> list[str]:
+        """The terms of `value` in text order, stop words left out: with stop words renumbered, consecutive ones are consecutive positions."""
+        cache = self._cache()
+        kept = []
+        append = kept.append
+        for word in self.items[0].expression.findall(value):
+            entry = cache.get(word)
+            if entry is None:
+                entry = cache[word] = self._analyse_word(word)
+            for text, stopped, _, _, _ in entry[1]:
+                if not stopped:
+                    append(text)
+        return kept
+
     def term_positions(self, value: str) -> dict[str, list[int]]:
         """Each term of `value` with its positions (what a Positions format stores), without Token objects."""
         found: dict[str, list[int]] = {}

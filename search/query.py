@@ -164,6 +164,26 @@ def word_pairs(text: str, analyzer) -> set[tuple[str, str]]:
     return {(a, b) for (pa, a), (pb, b) in itertools.pairwise(tokens) if pb == pa + 1}
 
 
+def shared_pairs(text: str, pairs: set[tuple[str, str]], analyzer) -> set[tuple[str, str]]:
+    """The query's word `pairs` that `text` holds in sequence: `pairs & word_pairs(text, analyzer)`, without positions.
+
+    With stop words renumbered away (the French chain), consecutive kept terms are
+    consecutive positions, so one walk over the terms finds the pairs, without building
+    a token, a position and a pair for every word of the article (the proximity bonus
+    reads 30 whole articles per long query). Tested equal to word_pairs on real articles.
+    """
+    kept_terms = getattr(analyzer, "kept_terms", None)
+    if kept_terms is None or not getattr(analyzer, "renumber", False):
+        return pairs & word_pairs(text, analyzer)
+    found = set()
+    previous = None
+    for term in kept_terms(text):
+        if (previous, term) in pairs:
+            found.add((previous, term))
+        previous = term
+    return found
+
+
 def date_filter(date_from: dt.date | None, date_to: dt.date | None) -> query.Query | None:
     """A date range query over publication dates (either end may be open)."""
     if not date_from and not date_to:

@@ -15,7 +15,7 @@ from newsarchive.index.text import fold
 
 from .engine import Matches, Unsupported, evaluate, restrict, top
 from .plan import Plan
-from .query import word_pairs
+from .query import shared_pairs, word_pairs
 from .snapshot import Snapshot
 
 RERANKED = 30  # free-text candidates re-ordered by the word pairs they share with the query
@@ -136,6 +136,6 @@ def _proximity_rerank(snap: Snapshot, matches: Matches, head: np.ndarray, pairs:
     boosted = np.empty(head.size)
     for k, i in enumerate(head):
         article = unpack_article(snap.searcher.stored_fields(int(matches.docs[i])).get("article"))
-        shared = pairs & word_pairs(f"{article.get('title') or ''}\n\n{article.get('text') or ''}", analyzer)
+        shared = shared_pairs(f"{article.get('title') or ''}\n\n{article.get('text') or ''}", pairs, analyzer)
         boosted[k] = matches.scores[i] * (1 + PROXIMITY_WEIGHT * len(shared) / len(pairs))
     return head[np.lexsort((matches.docs[head], -boosted))]

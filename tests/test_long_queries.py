@@ -136,3 +136,47 @@ def test_a_free_text_query_of_unknown_words_says_so(archive):
 def test_long_queries_with_operators_still_have_a_word_limit(archive):
     with pytest.raises(QueryError, match="too many words"):
         archive.search(SearchRequest(query=" OR ".join(f"mot{i}" for i in range(100))))
+
+
+# --- the proximity bonus reads only the words that can match -----------------------------------
+
+
+def _pairs_of_a_reader(text: str, other: str, chain, rng) -> list[set[tuple[str, str]]]:
+    """Word-pair sets a pasted sentence could give: pairs of the text itself, of another article, and mixed."""
+    own, foreign = sorted(word_pairs(text, chain)), sorted(word_pairs(other, chain))
+    picks = [set(rng.sample(own, min(len(own), 12))), set(rng.sample(foreign, min(len(foreign), 12)))]
+    return [p for p in [*picks, picks[0] | picks[1]] if p]
+
+
+@pytest.mark.parametrize("stemmer", ["snowball", "light"])
+def test_shared_word_pairs_equal_those_of_the_full_analysis_on_real_news(stemmer):
+    import gzip
+    import itertools
+    import json
+    import random
+
+    from newsarchive.search.query import shared_pairs
+
+    from .conftest import SHARED, need_shared
+
+    path = need_shared(SHARED / "corpus" / "orangesum.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        texts = [f"{row.get('heading') or ''}\n\n{row.get('article') or ''}" for row in map(json.loads, itertools.islice(fh, 300))]
+    chain, rng = FrenchAnalyzer(stemmer), random.Random(3)
+    found = 0
+    for text, other in zip(texts, texts[1:] + texts[:1], strict=True):
+        for pairs in _pairs_of_a_reader(text, other, chain, rng):
+            expected = pairs & word_pairs(text, chain)
+            assert shared_pairs(text, pairs, chain) == expected, (pairs, text[:80])
+            found += bool(expected)
+    assert found > 300
+
+
+def test_a_kept_word_between_two_terms_separates_them_and_a_stop_word_does_not():
+    from newsarchive.search.query import shared_pairs
+
+    chain = FrenchAnalyzer()
+    pair = {(analyze("coopération")[0], analyze("russie")[0])}
+    assert shared_pairs("la coopération de la Russie", pair, chain) == pair
+    assert shared_pairs("la coopération militaire de la Russie", pair, chain) == set()
+    assert shared_pairs("la coopération franco-russe", {(analyze("coopération")[0], "franco")}, chain) == {(analyze("coopération")[0], "franco")}
