@@ -92,7 +92,7 @@ class Archive:
         request.validate()
         snap = self.snapshot()
         facets = snap.facets
-        plan = self.planner.plan(request, snap.reader, facets)
+        plan = self.planner.plan(request, snap.reader, facets, snap.arrays)
         docnums, matches = matching(plan, snap)
         total = int(docnums.size)
         collapsed = not (request.all_versions or request.group)

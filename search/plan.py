@@ -74,12 +74,16 @@ class Planner:
             self._parsed[(within, text)] = found
         return found
 
-    def plan(self, request: SearchRequest, reader, facets: FacetCache) -> Plan:
-        """The queries of a validated request, against this reader's terms and these facets' person names."""
+    def plan(self, request: SearchRequest, reader, facets: FacetCache, arrays=None) -> Plan:
+        """The queries of a validated request, against this reader's terms and these facets' person names.
+
+        With the generation's `arrays` (postings.IndexArrays), term frequencies come from its cache.
+        """
         notice = None
         free_text = request.within == "text" and is_free_text(request.query)
         if free_text:
-            text_query = free_text_query(request.query, self.schema, reader)
+            frequency = (lambda field, term: arrays.doc_frequency(reader, field, term)) if arrays is not None else None
+            text_query = free_text_query(request.query, self.schema, reader, doc_frequency=frequency)
             notice = "free_text" if text_query is not None else "no_known_word"
             text_query = text_query or query.NullQuery
         else:

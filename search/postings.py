@@ -17,6 +17,7 @@ from whoosh import scoring
 from newsarchive.index.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
 
 POSTINGS_BUDGET = 8_000_000  # postings kept in the term cache (8 bytes each: ~64 MB)
+CACHED_FREQUENCIES = 200_000  # terms whose document frequency and idf are remembered (cleared beyond)
 
 
 class IndexArrays:
@@ -36,6 +37,7 @@ class IndexArrays:
         self.live_docs = np.flatnonzero(self.live)
         self._lengths: dict[str, np.ndarray] = {}
         self._idf: dict[tuple[str, str], float] = {}
+        self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
         self._postings: OrderedDict[tuple, tuple] = OrderedDict()  # term postings and term positions
         self._cached = 0
@@ -43,12 +45,24 @@ class IndexArrays:
 
     # -- statistics, as Whoosh's searcher computes them ---------------------------------------
 
+    def doc_frequency(self, reader, fieldname: str, text: str) -> int:
+        """Whoosh's document frequency of a term (deleted documents counted), cached: each lookup asks every segment."""
+        key = (fieldname, text)
+        found = self._df.get(key)
+        if found is None:
+            if len(self._df) >= CACHED_FREQUENCIES:
+                self._df.clear()
+            found = self._df[key] = reader.doc_frequency(fieldname, text)
+        return found
+
     def idf(self, reader, fieldname: str, text: str) -> float:
         """Whoosh's idf: log(N / (df + 1)) + 1, N counting deleted documents too (cached)."""
         key = (fieldname, text)
         found = self._idf.get(key)
         if found is None:
-            found = self._idf[key] = math.log(self.ndocs / (reader.doc_frequency(fieldname, text) + 1)) + 1
+            if len(self._idf) >= CACHED_FREQUENCIES:
+                self._idf.clear()
+            found = self._idf[key] = math.log(self.ndocs / (self.doc_frequency(reader, fieldname, text) + 1)) + 1
         return found
 
     def avg_length(self, reader, fieldname: str) -> float:

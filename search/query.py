@@ -133,19 +133,21 @@ def is_free_text(text: str) -> bool:
     return not (_OPERATORS.search(text) or _IN_WORD_WILDCARD.search(text) or _FIELD_PREFIX.search(text))
 
 
-def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS) -> query.Query | None:
+def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS, doc_frequency=None) -> query.Query | None:
     """A ranked OR over the `max_terms` rarest terms of `text` in titles and bodies (None if no term is in the archive).
 
     Rarest first by document frequency, ties in query order. BM25 then ranks documents
     that match more and rarer terms first, which is what finding an article from its
     headline needs; the searcher also rewards the query's word pairs found in sequence.
+    `doc_frequency(field, term)` defaults to the reader's (a generation's cache is faster).
     """
+    doc_frequency = doc_frequency or reader.doc_frequency
     terms: dict[str, int] = {}
     for token in schema["body"].analyzer(text):
         terms.setdefault(token.text, len(terms))
     ranked = []
     for term, order in terms.items():
-        df = reader.doc_frequency("body", term) + reader.doc_frequency("title", term)
+        df = doc_frequency("body", term) + doc_frequency("title", term)
         if df:
             ranked.append((df, order, term))
     if not ranked:
