@@ -320,7 +320,7 @@ def _prefix_compound(word: str, note) -> None:
         note(code, word)
 
 
-def _guarded(entry: Entry, tokens: list[_Tok], folded: list[str], i: int, n: int, span, blocked) -> bool:
+def _guarded(entry: Entry, tokens: Sequence[_Tok], folded: list[str], i: int, n: int, span, blocked) -> bool:
     """True when the match is a false friend and must not count."""
     start, end = span
     for b_start, b_end, label in blocked:
@@ -362,5 +362,5 @@ def _unelided(word: str) -> str:
     return re.sub(r"^(?:l|d|qu)'", "", word)
 
 
-def _span_text(tokens: list[_Tok], start: int, end: int) -> str:
+def _span_text(tokens: Sequence[_Tok], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens if t.start >= start and t.end <= end)
