@@ -47,23 +47,12 @@ class IndexArrays:
 
     def doc_frequency(self, reader, fieldname: str, text: str) -> int:
         """Whoosh's document frequency of a term (deleted documents counted), cached: each lookup asks every segment."""
-        key = (fieldname, text)
-        found = self._df.get(key)
-        if found is None:
-            if len(self._df) >= CACHED_FREQUENCIES:
-                self._df.clear()
-            found = self._df[key] = reader.doc_frequency(fieldname, text)
-        return found
+        return _remembered(self._df, (fieldname, text), lambda: reader.doc_frequency(fieldname, text))
 
     def idf(self, reader, fieldname: str, text: str) -> float:
         """Whoosh's idf: log(N / (df + 1)) + 1, N counting deleted documents too (cached)."""
-        key = (fieldname, text)
-        found = self._idf.get(key)
-        if found is None:
-            if len(self._idf) >= CACHED_FREQUENCIES:
-                self._idf.clear()
-            found = self._idf[key] = math.log(self.ndocs / (self.doc_frequency(reader, fieldname, text) + 1)) + 1
-        return found
+        return _remembered(self._idf, (fieldname, text),
+                           lambda: math.log(self.ndocs / (self.doc_frequency(reader, fieldname, text) + 1)) + 1)
 
     def avg_length(self, reader, fieldname: str) -> float:
         """Average length of the field over all documents (Whoosh's avg_field_length)."""
@@ -159,3 +148,13 @@ class IndexArrays:
         if not keep.all():
             docs, wts = docs[keep], wts[keep]
         return docs, wts
+
+
+def _remembered(cache: dict, key, compute):
+    """cache[key], computed on a miss; the cache is emptied once it holds CACHED_FREQUENCIES entries."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= CACHED_FREQUENCIES:
+            cache.clear()
+        found = cache[key] = compute()
+    return found
