@@ -76,32 +76,25 @@ class IndexArrays:
 
     def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term, live documents only; cached."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = self._read_postings(reader, fieldname, text)
-        with self._lock:
-            self._postings[key] = found
-            self._cached += found[0].size
-            self._evict()
-        return found
+        return self._cached_read((fieldname, text), lambda: self._read_postings(reader, fieldname, text))
 
     def positions(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document numbers, offsets, positions) of a term in CSR form: document i's positions are
         positions[offsets[i]:offsets[i + 1]]; live documents only; cached with the postings."""
-        key = (fieldname, text, "positions")
+        return self._cached_read((fieldname, text, "positions"), lambda: self._read_positions(reader, fieldname, text))
+
+    def _cached_read(self, key: tuple, read):
+        # The read happens outside the lock, so threads reading other terms do not wait;
+        # two threads missing the same term both read it, and the second store wins.
         with self._lock:
             found = self._postings.get(key)
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        found = self._read_positions(reader, fieldname, text)
+        found = read()
         with self._lock:
             self._postings[key] = found
-            self._cached += found[2].size
+            self._cached += _size(found)
             self._evict()
         return found
 
@@ -128,7 +121,7 @@ class IndexArrays:
     def _evict(self) -> None:
         while self._cached > POSTINGS_BUDGET and len(self._postings) > 1:
             _, value = self._postings.popitem(last=False)
-            self._cached -= value[0].size if len(value) == 2 else value[2].size
+            self._cached -= _size(value)
 
     def _read_postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list = []
@@ -158,3 +151,8 @@ def _remembered(cache: dict, key, compute):
             cache.clear()
         found = cache[key] = compute()
     return found
+
+
+def _size(value: tuple) -> int:
+    # What a cache entry costs against POSTINGS_BUDGET: its postings, or its positions.
+    return value[0].size if len(value) == 2 else value[2].size

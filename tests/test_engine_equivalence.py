@@ -99,6 +99,19 @@ def test_engine_matches_and_scores_like_whoosh_across_segments(archive, text):
     assert differences(archive, text) == []
 
 
+def test_a_cache_too_small_for_the_queries_evicts_and_answers_the_same(archive, monkeypatch):
+    """With room for a few postings only, every term read pushes older ones out: answers must not change."""
+    from newsarchive.search import postings
+
+    snap = archive.snapshot()
+    monkeypatch.setattr(postings, "POSTINGS_BUDGET", 40)
+    arrays = IndexArrays(snap.reader, snap.searcher.weighting)
+    for text in QUERIES * 2:  # the second pass reads again what the first evicted
+        assert differences(archive, text, arrays=arrays) == []
+        assert arrays._cached == sum(postings._size(v) for v in arrays._postings.values())
+        assert arrays._cached <= 40 or len(arrays._postings) == 1
+
+
 class _ZeroOffsets:
     """A reader whose segments all claim to start at document 0: what a lost offset looks like."""
 
