@@ -85,7 +85,8 @@ class IndexArrays:
 
     def _cached_read(self, key: tuple, read):
         # The read happens outside the lock, so threads reading other terms do not wait;
-        # two threads missing the same term both read it, and the second store wins.
+        # when two threads miss the same term, both read it and the first one stored is
+        # kept (storing the second too would count the term twice against the budget).
         with self._lock:
             found = self._postings.get(key)
             if found is not None:
@@ -93,6 +94,10 @@ class IndexArrays:
                 return found
         found = read()
         with self._lock:
+            stored = self._postings.get(key)
+            if stored is not None:
+                self._postings.move_to_end(key)
+                return stored
             self._postings[key] = found
             self._cached += _size(found)
             self._evict()

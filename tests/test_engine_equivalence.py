@@ -112,6 +112,25 @@ def test_a_cache_too_small_for_the_queries_evicts_and_answers_the_same(archive, 
         assert arrays._cached <= 40 or len(arrays._postings) == 1
 
 
+def test_a_term_read_by_two_threads_at_once_is_kept_and_counted_once(archive):
+    """Two threads missing the same term both read it; the cache must keep one copy and count it once."""
+    from newsarchive.search import postings
+
+    snap = archive.snapshot()
+    term = next(t.text for t in archive.schema["body"].analyzer("coopération"))
+    first = IndexArrays(snap.reader, snap.searcher.weighting).postings(snap.reader, "body", term)
+    arrays = IndexArrays(snap.reader, snap.searcher.weighting)
+
+    def read_while_another_thread_stores():  # the other thread's read ends first, inside this one's
+        arrays.postings(snap.reader, "body", term)
+        return tuple(a.copy() for a in first)
+
+    got = arrays._cached_read(("body", term), read_while_another_thread_stores)
+    assert got is arrays.postings(snap.reader, "body", term)
+    assert len(arrays._postings) == 1
+    assert arrays._cached == postings._size(got) == first[0].size > 0
+
+
 class _ZeroOffsets:
     """A reader whose segments all claim to start at document 0: what a lost offset looks like."""
 
