@@ -478,7 +478,6 @@ def mrr_fts5(db, items) -> tuple[float, float, Latencies]:
 def main(argv: list[str] | None = None) -> int:
     """Run every phase and print the figures, the summary line last."""
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     if not args.corpus.exists():
         say(f"corpus not found: {args.corpus}")
         return 2
