@@ -35,7 +35,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "orangesum.jsonl.g
 
 def _warm(with_entities: bool) -> int:
     """Load the worker pipeline's models in this worker process (they stay loaded for the runs)."""
-    from newsarchive.index.pipeline import Pipeline
+    from newsarchive.index.indexing.pipeline import Pipeline
 
     with Pipeline(1, with_entities=with_entities) as pipeline:
         list(pipeline.run([]))
@@ -50,7 +50,7 @@ def _cpu() -> float:
 
 def run(records: Path, workers: int, with_entities: bool, partition_size: int, work: Path) -> dict:
     """One timed enrichment of `records` on a fresh local cluster of `workers` workers."""
-    from newsarchive.index.enrich import connect, plan_job, run_job
+    from newsarchive.index.distributed.enrich import connect, plan_job, run_job
 
     started = time.perf_counter()
     with connect(None, workers) as client:

@@ -58,7 +58,7 @@ SIZES = (10_000, 40_000, 100_000, 250_000)
 def extracted(records, workers: int) -> list:
     """Every record extracted (no entities, no index): the articles the index grows from."""
     from newsarchive.index.article import Article
-    from newsarchive.index.pipeline import Pipeline
+    from newsarchive.index.indexing.pipeline import Pipeline
 
     with Pipeline(workers, with_entities=False) as pipeline:
         return [replace(a, prepared=None) for a in pipeline.run(records) if isinstance(a, Article)]

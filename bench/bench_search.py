@@ -167,7 +167,7 @@ class Latencies:
 
 def read_records(corpus: Path, limit: int):
     """The corpus's first `limit` raw records (all for 0), through the project's reader."""
-    from newsarchive.index.readers import read
+    from newsarchive.index.inputs.readers import read
 
     records = read(corpus)
     return list(itertools.islice(records, limit) if limit else records)
@@ -179,8 +179,8 @@ def read_records(corpus: Path, limit: int):
 def index_records(records, folder: Path, *, workers: int, entities: bool, batch: int, stemmer: str | None = None):
     """Extract, annotate (if `entities`) and index records end to end, as `newsarchive index` does."""
     from newsarchive.index.article import Article
-    from newsarchive.index.pipeline import Pipeline
-    from newsarchive.index.writer import ArchiveWriter, index_schema
+    from newsarchive.index.indexing.pipeline import Pipeline
+    from newsarchive.index.store.writer import ArchiveWriter, index_schema
 
     shutil.rmtree(folder, ignore_errors=True)
     articles: list[Article] = []
@@ -197,8 +197,8 @@ def index_records(records, folder: Path, *, workers: int, entities: bool, batch:
 def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer: str | None = None, fresh: bool = True) -> Timing:
     """Index already extracted articles (analysis in the workers), as a re-index would."""
     from newsarchive.index.article import Article
-    from newsarchive.index.pipeline import Pipeline
-    from newsarchive.index.writer import ArchiveWriter, index_schema
+    from newsarchive.index.indexing.pipeline import Pipeline
+    from newsarchive.index.store.writer import ArchiveWriter, index_schema
 
     if fresh:
         shutil.rmtree(folder, ignore_errors=True)
@@ -328,13 +328,13 @@ def stage_costs(corpus: Path, count: int, entities: int) -> dict[str, float]:
     """CPU milliseconds per article of each indexing stage, in this process, on the corpus's first `count` records
     (entities on the first `entities`): what the workers do (read, extract, entities, quotes, signatures, analyse)
     and what the writer does (write, commit)."""
+    from newsarchive.index.annotation.dedup import signature_values
+    from newsarchive.index.annotation.quotes import extract_quotes
     from newsarchive.index.article import Article
-    from newsarchive.index.dedup import signature_values
     from newsarchive.index.entities import EntityExtractor
-    from newsarchive.index.extract import extract
-    from newsarchive.index.quotes import extract_quotes
-    from newsarchive.index.readers import read
-    from newsarchive.index.writer import ArchiveWriter, index_schema, prepare
+    from newsarchive.index.extraction.extract import extract
+    from newsarchive.index.inputs.readers import read
+    from newsarchive.index.store.writer import ArchiveWriter, index_schema, prepare
 
     costs: dict[str, float] = {}
 
@@ -482,8 +482,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"corpus not found: {args.corpus}")
         return 2
     from newsarchive.index.entities import MODEL
-    from newsarchive.index.folder import open_index
-    from newsarchive.index.schema import schema_stemmer
+    from newsarchive.index.store.folder import open_index
+    from newsarchive.index.store.schema import schema_stemmer
     from newsarchive.search.archive import Archive
 
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))

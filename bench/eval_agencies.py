@@ -6,7 +6,7 @@
 The gold, tests/data/agencies_gold.jsonl, holds 137 records of
 ../shared/data/corpus/gilets-jaunes.jsonl.gz (every 36th from the 7th), each labelled by
 reading its text: the agencies whose copy it carries, as its credit lines say (see
-index/agencies.py for what counts). Records at even sample positions are "dev" (used to
+index/extraction/agencies.py for what counts). Records at even sample positions are "dev" (used to
 find the rules' errors), the others "heldout" (labelled after the rules were frozen).
 
 Each gold record is read and extracted exactly as `newsarchive index` does it
@@ -77,7 +77,7 @@ def load_gold(path: Path = GOLD) -> list[dict]:
 
 def baseline_agencies(text: str) -> set[str]:
     """Naive: every agency whose name appears anywhere in the text (citations and photo credits included)."""
-    from newsarchive.index.agencies import AGENCIES
+    from newsarchive.index.extraction.agencies import AGENCIES
 
     found = set()
     for label, variants in AGENCIES:
@@ -89,8 +89,8 @@ def baseline_agencies(text: str) -> set[str]:
 def judge(gold: list[dict], corpus: Path = CORPUS) -> list[Judged]:
     """Read the corpus as `newsarchive index` does and judge each gold record."""
     from newsarchive.index.article import Article, RawRecord
-    from newsarchive.index.extract import extract
-    from newsarchive.index.readers import read
+    from newsarchive.index.extraction.extract import extract
+    from newsarchive.index.inputs.readers import read
 
     wanted = {row["record"]: row for row in gold}
     judged: dict[int, Judged] = {}

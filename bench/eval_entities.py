@@ -40,8 +40,8 @@ from itertools import islice
 from pathlib import Path
 
 from newsarchive.index.article import Article
-from newsarchive.index.countries import country_labels
 from newsarchive.index.entities import MODEL, annotate_from_spans, load_nlp, ner_spans
+from newsarchive.index.entities.countries import country_labels
 from newsarchive.index.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -389,7 +389,7 @@ def summary(reports: dict[str, Report]) -> str:
 def speed(n: int, workers: int, corpus: Path = ORANGESUM) -> str:
     """Articles per second of extraction with entities (`newsarchive extract`'s work) on the first n articles."""
     from newsarchive.index.entities import EntityExtractor
-    from newsarchive.index.pipeline import process, records
+    from newsarchive.index.indexing.pipeline import process, records
 
     articles = [a for a in process(islice(records([corpus]), n), workers=1, with_entities=False) if isinstance(a, Article)]
     extractor = EntityExtractor()

@@ -87,8 +87,8 @@ class PageScore:
 def project_article(path: Path):
     """What `newsarchive index` makes of a file (first record), without entities; None on failure."""
     from newsarchive.index.article import Article, RawRecord
-    from newsarchive.index.extract import extract
-    from newsarchive.index.readers import read
+    from newsarchive.index.extraction.extract import extract
+    from newsarchive.index.inputs.readers import read
 
     record = next(iter(read(path)), None)
     if not isinstance(record, RawRecord):

@@ -27,10 +27,10 @@ JUDGED = ROOT / "tests" / "data" / "quotes_judged.jsonl"
 
 def attributed_quotes(limit: int) -> list[dict]:
     """Every attributed quotation in the first `limit` articles of the corpus, with context."""
+    from newsarchive.index.annotation.quotes import extract_quotes
     from newsarchive.index.article import Article, RawRecord
     from newsarchive.index.entities import EntityExtractor
-    from newsarchive.index.extract import extract
-    from newsarchive.index.quotes import extract_quotes
+    from newsarchive.index.extraction.extract import extract
 
     rows = []
     with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:

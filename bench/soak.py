@@ -65,7 +65,7 @@ def split_corpus(work: Path, part_lines: int, limit: int | None) -> list[Path]:
 
 def expected_ids(parts: list[Path], failed: set[str]) -> list[str]:
     """The article id of every input line of `parts` that did not fail (OrangeSum has no URLs: ids come from the bytes)."""
-    from newsarchive.index.metadata import article_id
+    from newsarchive.index.extraction.metadata import article_id
 
     ids = []
     for part in parts:
@@ -197,14 +197,14 @@ def memory(pid: int) -> dict[str, float]:
 
 
 def doc_count(index: Path) -> int:
-    from newsarchive.index.folder import open_index
+    from newsarchive.index.store.folder import open_index
 
     with open_index(index).searcher() as s:
         return s.doc_count()
 
 
 def live_ids(index: Path) -> list[str]:
-    from newsarchive.index.folder import open_index
+    from newsarchive.index.store.folder import open_index
 
     with open_index(index).searcher() as s:
         return [f["id"] for f in s.all_stored_fields()]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from newsarchive.index.aliases import Aliases
-from newsarchive.index.folder import default_index_dir
+from newsarchive.index.entities.aliases import Aliases
+from newsarchive.index.store.folder import default_index_dir
 from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS, Table
 from newsarchive.search.trends import PERIODS
 
@@ -75,7 +75,7 @@ def extract(files: tuple[Path, ...], as_json: bool, no_entities: bool) -> None:
     stderr with their reason (exit code 1).
     """
     from newsarchive.index.article import Failure
-    from newsarchive.index.pipeline import plan, process, records
+    from newsarchive.index.indexing.pipeline import plan, process, records
 
     inputs = plan(files)
     failed = list(inputs.failures)
@@ -111,8 +111,8 @@ def index_cmd(index_dir: Path | None, paths: tuple[Path, ...], workers: int | No
     and reason). Exit code 0 when nothing failed, 1 when some inputs failed (the others
     are indexed), 2 on usage errors, 3 when the index cannot be written.
     """
-    from newsarchive.index.pipeline import plan
-    from newsarchive.index.runs import index_files
+    from newsarchive.index.indexing.pipeline import plan
+    from newsarchive.index.indexing.runs import index_files
 
     folder = _folder(index_dir)
     inputs = plan(paths)
@@ -143,8 +143,8 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, enti
     fails, is reported and left as it was. Exit code 0 when every article was
     re-extracted, 1 when some could not be, 3 when the index cannot be read or written.
     """
-    from newsarchive.index.runs import reannotate
-    from newsarchive.index.runs import reindex as reindex_run
+    from newsarchive.index.indexing.runs import reannotate
+    from newsarchive.index.indexing.runs import reindex as reindex_run
 
     if entities_only and no_entities:
         fail("--entities and --no-entities contradict each other", EXIT_USAGE)
@@ -263,7 +263,7 @@ def aliases(index_dir: Path | None, as_json: bool, limit: int) -> None:
     write rules in <index>/aliases.txt (the file explains its format; it is created with
     this template if missing), then run `newsarchive reindex --entities`.
     """
-    from newsarchive.index.aliases import FILE, TEMPLATE
+    from newsarchive.index.entities.aliases import FILE, TEMPLATE
     from newsarchive.search.archive import Archive
 
     folder = _folder(index_dir)

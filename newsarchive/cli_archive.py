@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsarchive.index.folder import default_index_dir, open_index
+from newsarchive.index.store.folder import default_index_dir, open_index
 
 from .cli_utils import EXIT_OK, Progress, echo_json
 
@@ -42,7 +42,7 @@ def check(index_dir: Path | None, as_json: bool, originals: bool, progress: bool
     file, what was expected and what was found. Exit code 0 when clean, 4 when damaged,
     3 when there is no index to check.
     """
-    from newsarchive.index.fixity import Checker
+    from newsarchive.index.keeping.fixity import Checker
 
     folder = index_dir if index_dir is not None else default_index_dir()
     open_index(folder)  # no index: the usual message and exit code
@@ -72,7 +72,7 @@ def backup(index_dir: Path | None, dest: Path, bag: bool, as_json: bool) -> None
     manifests are regenerated at each backup. Exit code 0 when the copy checks clean,
     4 when it is damaged, 3 when the index or DEST cannot be read or written.
     """
-    from newsarchive.index.backup import backup as run_backup
+    from newsarchive.index.keeping.backup import backup as run_backup
 
     folder = index_dir if index_dir is not None else default_index_dir()
     open_index(folder)

@@ -40,8 +40,8 @@ def enrich(inputs: tuple[Path, ...], out_dir: Path, scheduler: str | None, worke
     failed, 1 when some inputs failed, 2 on usage errors (an unreachable scheduler
     included), 3 when OUT or a partition cannot be written.
     """
-    from newsarchive.index.aliases import Aliases
-    from newsarchive.index.enrich import PARTITION_SIZE, SchedulerError, connect, plan_job, run_job
+    from newsarchive.index.distributed.enrich import PARTITION_SIZE, SchedulerError, connect, plan_job, run_job
+    from newsarchive.index.entities.aliases import Aliases
 
     if scheduler and workers:
         fail("--workers sizes the local cluster: a scheduler's workers are the `dask worker` processes started for it", EXIT_USAGE)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from newsarchive.index.folder import default_index_dir
+from newsarchive.index.store.folder import default_index_dir
 
 from .cli_utils import echo_json, fail, option_values, request_from_options, search_options, write_table
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import click
 
-from newsarchive.index.aliases import AliasError
 from newsarchive.index.article import Article, Failure
+from newsarchive.index.entities.aliases import AliasError
 from newsarchive.index.errors import ArchiveIndexError
-from newsarchive.index.sources import SourcesError
-from newsarchive.index.userfiles import UserFileError
+from newsarchive.index.extraction.sources import SourcesError
+from newsarchive.index.store.userfiles import UserFileError
 from newsarchive.search.request import PARAMS, QueryError, SearchRequest
 from newsarchive.search.results import SearchResult
 

@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from newsarchive.index.aliases import Aliases
 from newsarchive.index.article import Article
-from newsarchive.index.folder import open_index
-from newsarchive.index.originals import OriginalStore
-from newsarchive.index.schema import unpack_article
-from newsarchive.index.sources import Sources
+from newsarchive.index.entities.aliases import Aliases
+from newsarchive.index.extraction.sources import Sources
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.originals import OriginalStore
+from newsarchive.index.store.schema import unpack_article
 
 from . import batch, entity, export, reports, trends
 from .engine import evaluate

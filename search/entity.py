@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from newsarchive.index.countries import country_label, resolve_country
+from newsarchive.index.entities.countries import country_label, resolve_country
 from newsarchive.index.text import fold
 
 from .facets import FACETS, NAME_FACETS, FacetCache

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsarchive.index.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+from newsarchive.index.store.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
 
 
 @dataclass

@@ -18,11 +18,11 @@ from functools import lru_cache
 import numpy as np
 from babel import Locale
 
-from newsarchive.index.aliases import Aliases, resolve_person_keys
-from newsarchive.index.countries import country_label, resolve_country
-from newsarchive.index.organisations import resolve_acronyms
-from newsarchive.index.schema import FACET_FIELDS
-from newsarchive.index.sources import Sources, key_of
+from newsarchive.index.entities.aliases import Aliases, resolve_person_keys
+from newsarchive.index.entities.countries import country_label, resolve_country
+from newsarchive.index.entities.organisations import resolve_acronyms
+from newsarchive.index.extraction.sources import Sources, key_of
+from newsarchive.index.store.schema import FACET_FIELDS
 from newsarchive.index.text import fold
 
 from .facet_arrays import FieldFacet, leaf_key, load_leaf

@@ -1,7 +1,7 @@
 """What a user keeps beside the index: saved searches (with what is new since they were last checked) and collections.
 
 Both are JSON files in the index folder (`saved.json`, `collections.json`), written
-atomically under a file lock (index/userfiles.py), so they survive `reindex`, a killed
+atomically under a file lock (index/store/userfiles.py), so they survive `reindex`, a killed
 writer and two processes writing at once. Names are data: checked for length and
 control characters, escaped wherever shown, never used as file names. A saved search is
 its URL parameters; "new" means articles first committed in an index generation after
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsarchive.index.userfiles import UserFileError, locked, read_json, write_json
+from newsarchive.index.store.userfiles import UserFileError, locked, read_json, write_json
 
 from .request import QueryError, SearchRequest
 

@@ -28,18 +28,18 @@ from pathlib import Path
 import numpy as np
 from unidecode import unidecode
 
-from newsarchive.index.aliases import resolve_person_keys
 from newsarchive.index.analysis import DEFAULT_STEMMER, french_stop_words
+from newsarchive.index.annotation.dedup import DuplicateGroups
 from newsarchive.index.article import Article
-from newsarchive.index.countries import country_label
-from newsarchive.index.dedup import DuplicateGroups
-from newsarchive.index.enriched import MANIFEST, is_enriched_folder, read_folder
+from newsarchive.index.distributed.enriched import MANIFEST, is_enriched_folder, read_folder
+from newsarchive.index.entities.aliases import resolve_person_keys
+from newsarchive.index.entities.countries import country_label
+from newsarchive.index.entities.organisations import resolve_acronyms
 from newsarchive.index.errors import ArchiveIndexError
-from newsarchive.index.organisations import resolve_acronyms
-from newsarchive.index.schema import FACET_FIELDS, build_schema, facet_terms, read_facet_terms, schema_stemmer, unpack_article
-from newsarchive.index.sources import source_key
+from newsarchive.index.extraction.sources import source_key
+from newsarchive.index.store.schema import FACET_FIELDS, build_schema, facet_terms, read_facet_terms, schema_stemmer, unpack_article
+from newsarchive.index.store.writer import article_fields, fingerprint
 from newsarchive.index.text import ELIDED_PREFIXES
-from newsarchive.index.writer import article_fields, fingerprint
 
 from .archive import Archive
 from .facet_arrays import FieldFacet
@@ -74,7 +74,7 @@ def index_definition(stemmer: str) -> dict:
                     "newsarchive_stemmer": {"type": "stemmer", "language": STEMMER_NAMES[stemmer]},
                 },
                 "analyzer": {
-                    # Order as in index/analysis.py: accents folded before stop words and stemming.
+                    # Order as in index/analysis/__init__.py: accents folded before stop words and stemming.
                     "newsarchive_french": {
                         "type": "custom",
                         "tokenizer": "standard",

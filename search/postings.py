@@ -14,7 +14,7 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import scoring
 
-from newsarchive.index.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
+from newsarchive.index.store.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
 
 POSTINGS_BUDGET = 8_000_000  # postings kept in the term cache (8 bytes each: ~64 MB)
 CACHED_FREQUENCIES = 200_000  # terms whose document frequency and idf are remembered (cleared beyond)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query
 
-from newsarchive.index.schema import UNDATED_LAST, unpack_article
+from newsarchive.index.store.schema import UNDATED_LAST, unpack_article
 from newsarchive.index.text import fold
 
 from .engine import Matches, Unsupported, evaluate, restrict, top

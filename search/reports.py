@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsarchive.index.countries import country_label
-from newsarchive.index.schema import unpack_article
+from newsarchive.index.entities.countries import country_label
+from newsarchive.index.store.schema import unpack_article
 from newsarchive.index.text import fold
 
 from .plan import Planner

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsarchive.index.countries import resolve_country
+from newsarchive.index.entities.countries import resolve_country
 
 MAX_QUERY_CHARS = 1000
 MAX_NAME_CHARS = 200  # a person's or speaker's name given as a filter

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from newsarchive.index.countries import country_label
-from newsarchive.index.schema import unpack_article
-from newsarchive.index.sources import source_key
+from newsarchive.index.entities.countries import country_label
+from newsarchive.index.extraction.sources import source_key
+from newsarchive.index.store.schema import unpack_article
 from newsarchive.index.text import fold
 
 from .request import SearchRequest

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Article
-from newsarchive.index.pipeline import plan, process, records
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.indexing.pipeline import plan, process, records
+from newsarchive.index.store.writer import ArchiveWriter
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

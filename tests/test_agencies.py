@@ -1,4 +1,4 @@
-"""News-agency credits (index/agencies.py), through extract(), and the floor on the hand-labelled gold."""
+"""News-agency credits (index/extraction/agencies.py), through extract(), and the floor on the hand-labelled gold."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from newsarchive.index.agencies import LABELS, find_agencies
 from newsarchive.index.article import Agency, Article, RawRecord
-from newsarchive.index.extract import extract
+from newsarchive.index.extraction.agencies import LABELS, find_agencies
+from newsarchive.index.extraction.extract import extract
 
 from .conftest import DATA, ROOT, need_shared
 
@@ -234,7 +234,7 @@ def test_agency_detection_stays_above_its_floor_on_the_gold():
 
 
 def _whole_line_stamp_cut(line: str) -> str:
-    from newsarchive.index import agencies
+    from newsarchive.index.extraction import agencies
 
     return agencies._TRAILING_STAMP.sub("", line)
 
@@ -248,7 +248,7 @@ def _whole_line_stamp_cut(line: str) -> str:
     " ".join(["mot"] * 40),
 ])
 def test_a_stamp_is_cut_as_the_whole_line_pattern_would_cut_it_for_credit_line_lengths(line):
-    from newsarchive.index.agencies import _MAX_CREDIT_WORDS, _without_stamp
+    from newsarchive.index.extraction.agencies import _MAX_CREDIT_WORDS, _without_stamp
 
     fast, slow = _without_stamp(line).strip(), _whole_line_stamp_cut(line).strip()
     # Only lines short enough to be credit lines must agree exactly; longer ones are rejected either way.
@@ -261,7 +261,7 @@ def test_a_stamp_is_cut_as_the_whole_line_pattern_would_cut_it_for_credit_line_l
 def test_credit_lines_of_real_articles_are_the_same_as_with_the_whole_line_pattern(monkeypatch):
     import gzip
 
-    from newsarchive.index import agencies
+    from newsarchive.index.extraction import agencies
 
     corpus = need_shared(ROOT.parent / "shared" / "data" / "corpus" / "gilets-jaunes.jsonl.gz")
     lines = []

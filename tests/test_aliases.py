@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.index.aliases import AliasError, Aliases, resolve_misspellings, resolve_person_keys, resolve_surnames
 from newsarchive.index.article import Person
+from newsarchive.index.entities.aliases import AliasError, Aliases, resolve_misspellings, resolve_person_keys, resolve_surnames
 
 
 def test_merge_rule_renames_and_combines_persons():

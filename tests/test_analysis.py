@@ -1,4 +1,4 @@
-"""The French analyzer chain (index/analysis.py): each filter alone, then the whole chain."""
+"""The French analyzer chain (index/analysis/__init__.py): each filter alone, then the whole chain."""
 
 from __future__ import annotations
 

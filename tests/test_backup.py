@@ -12,9 +12,9 @@ from pathlib import Path
 import bagit
 import pytest
 
-from newsarchive.index.backup import backup
 from newsarchive.index.errors import ArchiveIndexError
-from newsarchive.index.folder import open_index
+from newsarchive.index.keeping.backup import backup
+from newsarchive.index.store.folder import open_index
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import SearchRequest
 

@@ -1,4 +1,4 @@
-"""Page furniture rules (index/boilerplate.py), and the cleaned seed article end to end."""
+"""Page furniture rules (index/extraction/boilerplate.py), and the cleaned seed article end to end."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Article, RawRecord
-from newsarchive.index.boilerplate import RULES, archive_source, byline_author, drop_repeated_lines, strip_furniture
-from newsarchive.index.extract import extract
-from newsarchive.index.readers import read
+from newsarchive.index.extraction.boilerplate import RULES, archive_source, byline_author, drop_repeated_lines, strip_furniture
+from newsarchive.index.extraction.extract import extract
+from newsarchive.index.inputs.readers import read
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED = SHARED / "seed"

@@ -283,7 +283,7 @@ def test_save_a_search_see_what_is_new_run_a_batch_and_keep_an_article(server, p
     import datetime as dt
 
     from newsarchive.index.article import Article
-    from newsarchive.index.writer import ArchiveWriter
+    from newsarchive.index.store.writer import ArchiveWriter
 
     page.goto(server + "/?q=Lavrov")
     page.fill("form.save-search input[name=name]", "Lavrov")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsarchive.index.dedup import DuplicateGroups, shingles, signature
+from newsarchive.index.annotation.dedup import DuplicateGroups, shingles, signature
 
 STORY = (
     "La préfète du Cher a annoncé vendredi l'interdiction de tout rassemblement de gilets jaunes à Bourges samedi, "

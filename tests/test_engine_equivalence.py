@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 from newsarchive.index.article import Article
-from newsarchive.index.folder import open_index
-from newsarchive.index.pipeline import plan, process, records
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.indexing.pipeline import plan, process, records
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search import ranking
 from newsarchive.search.archive import Archive
 from newsarchive.search.engine import Matches, Unsupported, evaluate, top

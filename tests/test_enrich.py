@@ -25,13 +25,13 @@ from click.testing import CliRunner
 distributed = pytest.importorskip("distributed", reason="distributed is not installed (pip install -e '.[test]'): no Dask cluster to test")
 
 from newsarchive.cli import main  # noqa: E402
-from newsarchive.index import enrich as enrich_module  # noqa: E402
 from newsarchive.index.article import Failure, RawRecord  # noqa: E402
-from newsarchive.index.enrich import enrich_partition, plan_job, run_job, set_test_delay  # noqa: E402
-from newsarchive.index.enriched import KIND, done_name, is_enriched_line, part_files, part_name, plan_partitions, read_json  # noqa: E402
-from newsarchive.index.pipeline import plan  # noqa: E402
-from newsarchive.index.readers import discover, read  # noqa: E402
-from newsarchive.index.runs import index_files, reindex, stored_articles  # noqa: E402
+from newsarchive.index.distributed import enrich as enrich_module  # noqa: E402
+from newsarchive.index.distributed.enrich import enrich_partition, plan_job, run_job, set_test_delay  # noqa: E402
+from newsarchive.index.distributed.enriched import KIND, done_name, is_enriched_line, part_files, part_name, plan_partitions, read_json  # noqa: E402
+from newsarchive.index.indexing.pipeline import plan  # noqa: E402
+from newsarchive.index.indexing.runs import index_files, reindex, stored_articles  # noqa: E402
+from newsarchive.index.inputs.readers import discover, read  # noqa: E402
 from newsarchive.search.archive import Archive  # noqa: E402
 from newsarchive.search.opensearch import documents  # noqa: E402
 from newsarchive.search.request import SearchRequest  # noqa: E402
@@ -163,7 +163,7 @@ def test_big_files_are_cut_into_record_ranges_that_cover_every_record_once(tmp_p
     first_b = next(s for p in partitions for s in p.slices if s.name.endswith("b.jsonl.gz") and s.start)
     assert first_b.offset is None and all(s.offset is not None for p in partitions for s in p.slices if s.name.endswith("a.jsonl"))
     direct = [r.origin for f in files for r in read(f)]
-    from newsarchive.index.enrich import _slice_records
+    from newsarchive.index.distributed.enrich import _slice_records
 
     assert [r.origin for p in partitions for s in p.slices for r in _slice_records(s)] == direct
 

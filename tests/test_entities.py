@@ -1,4 +1,4 @@
-"""Persons and countries of an article (index/entities.py): name cleaning, merging, and spaCy NER."""
+"""Persons and countries of an article (index/entities/__init__.py): name cleaning, merging, and spaCy NER."""
 
 from __future__ import annotations
 
@@ -247,8 +247,8 @@ def test_annotate_returns_the_articles_it_filled(extractor):
 def seed(extractor):
     if not (SEED / "expected.json").is_file():
         pytest.skip("../shared/data is absent")
-    from newsarchive.index.extract import extract
-    from newsarchive.index.readers import read
+    from newsarchive.index.extraction.extract import extract
+    from newsarchive.index.inputs.readers import read
 
     expected = json.loads((SEED / "expected.json").read_text("utf-8"))
     article = extract(next(iter(read(SEED / expected["file"]))))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.index.countries import country_labels
+from newsarchive.index.entities.countries import country_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 HAND_GOLD = ROOT / "tests" / "data" / "countries_gold.jsonl"

@@ -129,7 +129,7 @@ QUOTED.append({**QUOTED[0], "url": "https://www.lefigaro.fr/politique/retraites-
 @pytest.fixture(scope="module")
 def both_exports(tmp_path_factory):
     """The same inputs exported from an index of them and straight from their enriched records (no Dask: partitions run here)."""
-    from newsarchive.index.enrich import enrich_partition, plan_job
+    from newsarchive.index.distributed.enrich import enrich_partition, plan_job
     from newsarchive.search.opensearch import export_enriched
 
     from .conftest import DATA, build_index

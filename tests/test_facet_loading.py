@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from newsarchive.index import writer as writer_module
 from newsarchive.index.article import Article
-from newsarchive.index.folder import open_index
-from newsarchive.index.schema import FACET_FIELDS
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.store import writer as writer_module
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.schema import FACET_FIELDS
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search import facet_arrays as facets
 from newsarchive.search import facets as facet_cache
 from newsarchive.search.archive import Archive

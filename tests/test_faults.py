@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.index.folder import open_index
-from newsarchive.index.metadata import article_id, normalize_url
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.extraction.metadata import article_id, normalize_url
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import SearchRequest
 from newsarchive.web import create_app
@@ -163,7 +163,7 @@ def test_a_stale_lock_left_by_a_killed_writer_is_taken_over(tmp_path, corpus):
     path, _ = corpus
     index = tmp_path / "ix"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import time; from newsarchive.index.writer import ArchiveWriter; ArchiveWriter({str(index)!r}).open(); "
+        [sys.executable, "-c", f"import time; from newsarchive.index.store.writer import ArchiveWriter; ArchiveWriter({str(index)!r}).open(); "
          "print('locked', flush=True); time.sleep(120)"],
         stdout=subprocess.PIPE,
         text=True,
@@ -215,7 +215,7 @@ def _index_with_disk_filling_up(limit: int, *args: str) -> list[str]:
     """
     script = (
         "import resource, signal, sys\n"
-        "from newsarchive.index.metadata import detect_language\n"
+        "from newsarchive.index.extraction.metadata import detect_language\n"
         "detect_language('un article de presse en français')\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"

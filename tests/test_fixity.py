@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.index import durable
 from newsarchive.index.article import Article
-from newsarchive.index.fixity import Checker, parse_manifest
-from newsarchive.index.folder import open_index
-from newsarchive.index.pipeline import plan, process, records
-from newsarchive.index.schema import unpack_article
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.indexing.pipeline import plan, process, records
+from newsarchive.index.keeping.fixity import Checker, parse_manifest
+from newsarchive.index.store import durable
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.schema import unpack_article
+from newsarchive.index.store.writer import ArchiveWriter
 
 pytestmark = pytest.mark.slow
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.index.metadata import article_id, normalize_url
+from newsarchive.index.extraction.metadata import article_id, normalize_url
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import SearchRequest
 

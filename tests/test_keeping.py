@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from newsarchive.cli import main
 from newsarchive.index.article import Article, Country, Person
-from newsarchive.index.userfiles import write_atomic
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.store.userfiles import write_atomic
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 from newsarchive.search.keeping import Collections, SavedSearches
 from newsarchive.search.request import QueryError, SearchRequest

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import whoosh
 
-from newsarchive.index import whoosh_internals
+from newsarchive.index.store import whoosh_internals
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = {"index": "newsarchive.index", "search": "newsarchive.search", "web": "newsarchive.web", "newsarchive": "newsarchive"}
-ADAPTER = ROOT / "index" / "whoosh_internals.py"
+ADAPTER = ROOT / "index" / "store" / "whoosh_internals.py"
 # Layer -> the modules it must never import (as prefixes).
 FORBIDDEN = {
     "index": ("newsarchive.search", "newsarchive.web", "newsarchive.cli", "flask", "werkzeug", "click"),
@@ -31,7 +31,7 @@ FORBIDDEN = {
 
 
 def modules(folder: str) -> list[Path]:
-    return sorted((ROOT / folder).glob("*.py"))
+    return sorted((ROOT / folder).rglob("*.py"))
 
 
 def imported(source: str, package: str) -> set[str]:
@@ -69,8 +69,8 @@ def test_the_layer_check_sees_absolute_and_relative_imports():
 
 def test_stages_that_never_touch_the_index_do_not_load_whoosh():
     code = ("import sys\n"
-            "import newsarchive.index.extract, newsarchive.index.entities, newsarchive.index.quotes, newsarchive.index.dedup\n"
-            "import newsarchive.index.readers, newsarchive.index.aliases, newsarchive.index.countries\n"
+            "import newsarchive.index.extraction.extract, newsarchive.index.entities, newsarchive.index.annotation.quotes, newsarchive.index.annotation.dedup\n"
+            "import newsarchive.index.inputs.readers, newsarchive.index.entities.aliases, newsarchive.index.entities.countries\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh'))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert run.stdout.strip() == "[]", run.stdout
@@ -166,8 +166,8 @@ def test_compound_files_are_read_through_the_zero_copy_reader(tmp_path):
     from whoosh.filedb import compound
 
     from newsarchive.index.article import Article
-    from newsarchive.index.folder import open_index
-    from newsarchive.index.writer import ArchiveWriter
+    from newsarchive.index.store.folder import open_index
+    from newsarchive.index.store.writer import ArchiveWriter
 
     assert compound.BufferFile is whoosh_internals._ZeroCopyBufferFile
     with ArchiveWriter(tmp_path) as writer:

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from newsarchive.cli import main
 from newsarchive.index.article import Agency, Article, Country, Organisation, Person
-from newsarchive.index.sources import FILE, Sources, SourcesError, source_key
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.extraction.sources import FILE, Sources, SourcesError, source_key
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import QueryError, SearchRequest
 from newsarchive.web import create_app

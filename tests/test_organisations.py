@@ -1,4 +1,4 @@
-"""Organisations of an article (index/organisations.py): boundaries, acronyms, merges, and the archive-level acronym resolution."""
+"""Organisations of an article (index/entities/organisations.py): boundaries, acronyms, merges, and the archive-level acronym resolution."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from newsarchive.index.article import Article, Organisation
 from newsarchive.index.entities import annotate_from_spans
-from newsarchive.index.organisations import acronym_links, find_organisations, is_acronym, resolve_acronyms
+from newsarchive.index.entities.organisations import acronym_links, find_organisations, is_acronym, resolve_acronyms
 
 
 def spans_of(text: str, *tagged: tuple[str, str]) -> list[tuple[int, int, str, str]]:

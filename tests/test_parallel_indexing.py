@@ -12,8 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from newsarchive.index.analysis import FrenchAnalyzer, analyze
 from newsarchive.index.article import Article
-from newsarchive.index.folder import open_index
-from newsarchive.index.pipeline import (
+from newsarchive.index.indexing.pipeline import (
     AHEAD_SECONDS,
     CHUNK,
     IN_FLIGHT,
@@ -25,9 +24,10 @@ from newsarchive.index.pipeline import (
     records,
     window,
 )
-from newsarchive.index.schema import build_schema, schema_stemmer
-from newsarchive.index.whoosh_internals import ArchiveCodec, PostingPool
-from newsarchive.index.writer import ArchiveWriter, article_fields, prepare
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.schema import build_schema, schema_stemmer
+from newsarchive.index.store.whoosh_internals import ArchiveCodec, PostingPool
+from newsarchive.index.store.writer import ArchiveWriter, article_fields, prepare
 
 from .conftest import DATA
 
@@ -156,7 +156,7 @@ def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini
 
 
 def test_segments_are_merged_only_beyond_the_limit_and_nothing_is_lost(tmp_path, mini_articles_extracted, monkeypatch):
-    from newsarchive.index import writer as writer_module
+    from newsarchive.index.store import writer as writer_module
 
     monkeypatch.setattr(writer_module, "MAX_SEGMENTS", 4)
     folder = tmp_path / "segments"

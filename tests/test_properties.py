@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from newsarchive.index.analysis import ExactFormAnalyzer, FrenchAnalyzer
 from newsarchive.index.article import Article, Failure, RawRecord
-from newsarchive.index.countries import find_countries
-from newsarchive.index.encoding import DecodeError, declared_charset, decode
 from newsarchive.index.entities import clean_person
-from newsarchive.index.extract import MAX_TITLE_CHARS, extract
+from newsarchive.index.entities.countries import find_countries
+from newsarchive.index.extraction.extract import MAX_TITLE_CHARS, extract
+from newsarchive.index.inputs.encoding import DecodeError, declared_charset, decode
 from newsarchive.search.request import QueryError, parse_date_bound
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 
+from newsarchive.index.annotation.quotes import extract_quotes
 from newsarchive.index.article import Article, RawRecord
 from newsarchive.index.entities import EntityExtractor
-from newsarchive.index.extract import extract
-from newsarchive.index.quotes import extract_quotes
+from newsarchive.index.extraction.extract import extract
 
 from .conftest import DATA, SHARED, need_shared
 

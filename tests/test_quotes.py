@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from newsarchive.index.annotation.quotes import extract_quotes, resolve_speaker
 from newsarchive.index.article import Person
-from newsarchive.index.quotes import extract_quotes, resolve_speaker
 
 LAVROV = Person("Sergueï Lavrov", ["Sergueï Lavrov", "M. Lavrov", "Lavrov"])
 TILLERSON = Person("Rex Tillerson", ["Rex Tillerson", "Tillerson"])
@@ -82,8 +82,8 @@ def test_the_seed_has_its_three_set_off_quotes_with_their_speakers(seed_expected
     from pathlib import Path
 
     from newsarchive.index.entities import EntityExtractor
-    from newsarchive.index.extract import extract
-    from newsarchive.index.readers import read
+    from newsarchive.index.extraction.extract import extract
+    from newsarchive.index.inputs.readers import read
 
     from .conftest import SEED
 

@@ -1,4 +1,4 @@
-"""Finding and reading archive files (index/readers.py, index/encoding.py) and field records (index/extract.py)."""
+"""Finding and reading archive files (index/inputs/readers.py, index/inputs/encoding.py) and field records (index/extraction/extract.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Article, Failure, RawRecord
-from newsarchive.index.encoding import declared_charset, decode, repair_mojibake, sniff_binary
-from newsarchive.index.extract import extract
-from newsarchive.index.metadata import normalize_url, parse_date
-from newsarchive.index.originals import digest
-from newsarchive.index.readers import discover, file_kind, guess_kind, read, record_from_original
+from newsarchive.index.extraction.extract import extract
+from newsarchive.index.extraction.metadata import normalize_url, parse_date
+from newsarchive.index.inputs.encoding import declared_charset, decode, repair_mojibake, sniff_binary
+from newsarchive.index.inputs.readers import discover, file_kind, guess_kind, read, record_from_original
+from newsarchive.index.store.originals import digest
 
 HTML = (
     '<html><head><meta charset="utf-8"><title>Un été à Québec</title></head><body><article>'

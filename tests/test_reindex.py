@@ -14,12 +14,12 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive.cli import main
-from newsarchive.index import boilerplate
 from newsarchive.index.article import RawRecord
-from newsarchive.index.boilerplate import Rule
-from newsarchive.index.extract import extract
-from newsarchive.index.originals import OriginalStore
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.extraction import boilerplate
+from newsarchive.index.extraction.boilerplate import Rule
+from newsarchive.index.extraction.extract import extract
+from newsarchive.index.store.originals import OriginalStore
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 
 SIGN_OFF = "Bonne lecture à tous, et rendez-vous demain pour la suite de notre série."
@@ -199,8 +199,8 @@ def test_no_entities_keeps_the_stored_persons_and_a_full_reindex_recognises_them
 
 
 def test_index_files_reindex_and_reannotate_report_what_they_did(tmp_path):
-    from newsarchive.index.pipeline import plan
-    from newsarchive.index.runs import index_files, reannotate, reindex, stored_articles
+    from newsarchive.index.indexing.pipeline import plan
+    from newsarchive.index.indexing.runs import index_files, reannotate, reindex, stored_articles
 
     inputs, index = tmp_path / "inputs", tmp_path / "index"
     count = write_inputs(inputs)
@@ -218,9 +218,9 @@ def test_index_files_reindex_and_reannotate_report_what_they_did(tmp_path):
 
 
 def test_a_run_that_cannot_write_says_so_as_an_index_error(tmp_path, monkeypatch):
-    from newsarchive.index import runs
     from newsarchive.index.errors import ArchiveIndexError
-    from newsarchive.index.pipeline import plan
+    from newsarchive.index.indexing import runs
+    from newsarchive.index.indexing.pipeline import plan
 
     inputs = tmp_path / "inputs"
     write_inputs(inputs)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.index.article import Failure
-from newsarchive.index.readers import discover
+from newsarchive.index.inputs.readers import discover
 
 ARTICLE = {"url": "https://special.test/a", "title": "Le conseil municipal vote le budget",
            "text": "Le conseil municipal a voté le budget des écoles après un long débat. " * 5}

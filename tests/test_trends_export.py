@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from newsarchive.cli import main
 from newsarchive.index.article import Article, Person
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 from newsarchive.search.export import neutralise
 from newsarchive.search.request import QueryError, SearchRequest

@@ -1,4 +1,4 @@
-"""Web archives (index/warc.py): each HTML page a crawler saved in a WARC file is an article."""
+"""Web archives (index/inputs/warc.py): each HTML page a crawler saved in a WARC file is an article."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive.index.article import Article, Failure, RawRecord
-from newsarchive.index.extract import extract
-from newsarchive.index.metadata import article_id
-from newsarchive.index.readers import count_records, discover, read, record_from_original
+from newsarchive.index.extraction.extract import extract
+from newsarchive.index.extraction.metadata import article_id
+from newsarchive.index.inputs.readers import count_records, discover, read, record_from_original
 
 
 def page(title: str, paragraph: str, charset: str | None = "utf-8") -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from newsarchive.index.article import Article, Country, Person
 from newsarchive.index.errors import ArchiveIndexError, IndexLockedError
-from newsarchive.index.folder import open_index
-from newsarchive.index.writer import ArchiveWriter
+from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.writer import ArchiveWriter
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import SearchRequest
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from newsarchive.index.folder import default_index_dir
+from newsarchive.index.store.folder import default_index_dir
 
 # No inline script or style: everything comes from /static, so an injected tag cannot run.
 CSP = (

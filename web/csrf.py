@@ -16,7 +16,7 @@ from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden
 
-from newsarchive.index.userfiles import write_atomic
+from newsarchive.index.store.userfiles import write_atomic
 
 COOKIE = "newsarchive_csrf"
 FIELD = "csrf_token"

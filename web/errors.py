@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Flask, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from newsarchive.index.aliases import AliasError
+from newsarchive.index.entities.aliases import AliasError
 from newsarchive.index.errors import ArchiveIndexError
-from newsarchive.index.sources import SourcesError
-from newsarchive.index.userfiles import UserFileError
+from newsarchive.index.extraction.sources import SourcesError
+from newsarchive.index.store.userfiles import UserFileError
 from newsarchive.search.request import QueryError, SearchRequest
 
 from .i18n import Translator

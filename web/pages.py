@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
-from newsarchive.index.countries import country_label
+from newsarchive.index.entities.countries import country_label
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import MAX_FACET_LIMIT, SearchRequest
 from newsarchive.search.results import SearchResult
