@@ -42,11 +42,12 @@ def check(index_dir: Path | None, as_json: bool, originals: bool, progress: bool
     file, what was expected and what was found. Exit code 0 when clean, 4 when damaged,
     3 when there is no index to check.
     """
-    from newsarchive.index.keeping.fixity import Checker
+    from newsarchive.index.keeping.check import Checker
+    from newsarchive.search.keeping import USER_FILE_READERS
 
     folder = index_dir if index_dir is not None else default_index_dir()
     open_index(folder)  # no index: the usual message and exit code
-    with Checker(folder, originals=originals) as checker, \
+    with Checker(folder, USER_FILE_READERS, originals=originals) as checker, \
             Progress(checker.total, sys.stderr.isatty() if progress is None else progress, label="Checking") as bar:
         report = checker.run(bar.update)
     if as_json:
@@ -73,10 +74,11 @@ def backup(index_dir: Path | None, dest: Path, bag: bool, as_json: bool) -> None
     4 when it is damaged, 3 when the index or DEST cannot be read or written.
     """
     from newsarchive.index.keeping.backup import backup as run_backup
+    from newsarchive.search.keeping import USER_FILE_READERS
 
     folder = index_dir if index_dir is not None else default_index_dir()
     open_index(folder)
-    report = run_backup(folder, dest, bag=bag)
+    report = run_backup(folder, dest, USER_FILE_READERS, bag=bag)
     if as_json:
         echo_json(report.to_json())
     else:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsarchive.index.keeping.check import INDEX_FILE_READERS, FileReader
+from newsarchive.index.layout import COLLECTIONS, SAVED
 from newsarchive.index.store.userfiles import UserFileError, locked, read_json, write_json
 
 from .request import QueryError, SearchRequest
 
-SAVED_FILE = "saved.json"
-COLLECTIONS_FILE = "collections.json"
 MAX_NAME = 100
 MAX_NOTE = 2000
 MAX_KEPT = 10_000  # articles per collection
@@ -67,22 +67,37 @@ class Saved:
         return {"name": self.name, "params": [list(p) for p in self.params], "created": self.created, "checked": self.checked,
                 "checked_generation": self.checked_generation}
 
+    @classmethod
+    def from_json(cls, name: str, data: Any) -> Saved:
+        """A saved search as saved.json holds it; ValueError when it lacks a field or a field has another shape."""
+        params = data.get("params") if isinstance(data, dict) else None
+        sound = (isinstance(params, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params)
+                 and isinstance(data.get("created"), str) and isinstance(data.get("checked"), str)
+                 and str(data.get("checked_generation")).isdigit())
+        if not sound:
+            raise ValueError(f"the saved search {name!r} lacks its fields (params, created, checked, checked_generation)")
+        return cls(name, [(k, v) for k, v in params], data["created"], data["checked"], int(data["checked_generation"]))
+
 
 class SavedSearches:
     """The saved searches of an index folder."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / SAVED_FILE
+        self.path = Path(folder) / SAVED
 
     def _read(self) -> dict[str, dict]:
         return _shape(read_json(self.path, {"searches": {}}), self.path, "searches").get("searches", {})
 
     def all(self) -> list[Saved]:
         try:
-            return [Saved(name, [tuple(p) for p in s["params"]], s["created"], s["checked"], int(s["checked_generation"]))
-                    for name, s in sorted(self._read().items())]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise UserFileError(f"{self.path} holds a saved search without its fields ({exc}); fix or remove it") from exc
+            return [Saved.from_json(name, s) for name, s in sorted(self._read().items())]
+        except ValueError as exc:
+            raise UserFileError(f"{self.path}: {exc}; fix or remove it") from exc
+
+    @staticmethod
+    def read_back(folder: Path) -> list[Saved]:
+        """Every saved search of `folder`, as `check` reads them; UserFileError naming the file when one is unsound."""
+        return SavedSearches(folder).all()
 
     def get(self, name: str) -> Saved | None:
         return next((s for s in self.all() if s.name == name), None)
@@ -130,7 +145,7 @@ class Collections:
     """The collections of an index folder: named lists of article ids (ids survive `reindex`) with notes."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / COLLECTIONS_FILE
+        self.path = Path(folder) / COLLECTIONS
 
     def _read(self) -> dict[str, dict]:
         return _shape(read_json(self.path, {"collections": {}}), self.path, "collections").get("collections", {})
@@ -147,6 +162,12 @@ class Collections:
             return [Kept(a["id"], a.get("note", ""), a.get("added", "")) for a in found.get("articles", [])]
         except (KeyError, TypeError, AttributeError) as exc:
             raise UserFileError(f"{self.path} holds an article without its id in {name!r}; fix or remove it") from exc
+
+    @staticmethod
+    def read_back(folder: Path) -> list[list[Kept]]:
+        """Every collection of `folder`, as `check` reads them; UserFileError naming the file when one is unsound."""
+        collections = Collections(folder)
+        return [collections.articles(name) or [] for name in collections.names()]
 
     def ids(self, name: str) -> list[str]:
         return [a.id for a in self.articles(name) or []]
@@ -187,3 +208,7 @@ class Collections:
                     return False
             write_json(self.path, {"collections": collections})
         return True
+
+
+# Every user file of an index folder, read back by its owner: what `check` and `backup` verify.
+USER_FILE_READERS: dict[str, FileReader] = {**INDEX_FILE_READERS, SAVED: SavedSearches.read_back, COLLECTIONS: Collections.read_back}

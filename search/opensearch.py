@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 import numpy as np
 from unidecode import unidecode
@@ -31,12 +32,12 @@ from unidecode import unidecode
 from newsarchive.index.analysis import DEFAULT_STEMMER, french_stop_words
 from newsarchive.index.annotation.dedup import DuplicateGroups
 from newsarchive.index.article import Article
-from newsarchive.index.distributed.enriched import MANIFEST, is_enriched_folder, read_folder
 from newsarchive.index.entities.aliases import resolve_person_keys
 from newsarchive.index.entities.countries import country_label
 from newsarchive.index.entities.organisations import resolve_acronyms
 from newsarchive.index.errors import ArchiveIndexError
 from newsarchive.index.extraction.sources import source_key
+from newsarchive.index.inputs.enriched import MANIFEST, is_enriched_folder, read_folder
 from newsarchive.index.store.schema import FACET_FIELDS, build_schema, facet_terms, read_facet_terms, schema_stemmer, unpack_article
 from newsarchive.index.store.writer import article_fields, fingerprint
 from newsarchive.index.text import ELIDED_PREFIXES
@@ -62,7 +63,7 @@ class ExportSummary:
     stemmer: str
 
 
-def index_definition(stemmer: str) -> dict:
+def index_definition(stemmer: str) -> dict[str, Any]:
     """Settings and mappings whose French analyzer mirrors the project's chain (with `stemmer`)."""
     stop_words = sorted(french_stop_words() | {unidecode(w) for w in french_stop_words()})
     return {
@@ -111,7 +112,7 @@ def index_definition(stemmer: str) -> dict:
     }
 
 
-def _text_field() -> dict:
+def _text_field() -> dict[str, Any]:
     return {"type": "text", "analyzer": "newsarchive_french", "fields": {"exact": {"type": "text", "analyzer": "newsarchive_exact"}}}
 
 
@@ -124,7 +125,7 @@ class Names:
     source: Callable[[str], tuple[str, str]]  # a publication key -> (its facet value, its label)
 
 
-def document(article: dict, names: Names, group: str | None) -> dict:
+def document(article: dict[str, Any], names: Names, group: str | None) -> dict[str, Any]:
     """One article (its stored JSON) as an OpenSearch document."""
     codes = [c["code"] for c in article.get("countries") or []]
     key = source_key(article.get("url"), article.get("source"))
@@ -151,7 +152,7 @@ def document(article: dict, names: Names, group: str | None) -> dict:
     }
 
 
-def documents(archive: Archive) -> Iterator[dict]:
+def documents(archive: Archive) -> Iterator[dict[str, Any]]:
     """Every live article of an Archive as an OpenSearch document, in the forms its facets show."""
     snap = archive.snapshot()
     cache = snap.facets
@@ -165,7 +166,7 @@ def documents(archive: Archive) -> Iterator[dict]:
             yield document(article, names, cache.group_ids[group] if group < len(cache.group_ids) else article["id"])
 
 
-def enriched_documents(folder: Path) -> Iterator[dict]:
+def enriched_documents(folder: Path) -> Iterator[dict[str, Any]]:
     """Every article of an enriched folder as the document an index of it would export, without building the index.
 
     Two passes: the first groups near-duplicates in record order (as the writer does: an
@@ -202,13 +203,13 @@ def _names_of(docs: list[list[list[str]]]) -> Names:
     persons = NameFacet(fields["person"], fields["person_form"], resolve_person_keys(counts["person"]))
     organisations = NameFacet(fields["organisation"], fields["organisation_form"], resolve_acronyms(counts["organisation"], joined))
     # A publication's label: the name its articles give most often (the first seen of equals).
-    by_key: dict[str, Counter] = defaultdict(Counter)
+    by_key: dict[str, Counter[str]] = defaultdict(Counter)
     order = {name: i for i, name in enumerate(fields["source_name"].values)}
     for d in docs:
-        source, name = d[FACET_FIELDS.index("source")], d[FACET_FIELDS.index("source_name")]
-        if source and name:
-            by_key[source[0]][name[0]] += 1
-    labels = {key: max(c, key=lambda name, c=c: (c[name], -order[name])) for key, c in by_key.items()}
+        hosts, given = d[FACET_FIELDS.index("source")], d[FACET_FIELDS.index("source_name")]
+        if hosts and given:
+            by_key[hosts[0]][given[0]] += 1
+    labels = {key: max(c.items(), key=lambda item: (item[1], -order[item[0]]))[0] for key, c in by_key.items()}
     return Names(persons.name, organisations.name, lambda key: (key, labels.get(key, key)))
 
 
@@ -239,17 +240,17 @@ def export_enriched(folder: Path, out_dir: Path, name: str = DEFAULT_NAME, stemm
     return write_bulk(enriched_documents(Path(folder)), out_dir, name, stemmer)
 
 
-def write_bulk(docs: Iterable[dict], out_dir: Path, name: str, stemmer: str) -> ExportSummary:
+def write_bulk(docs: Iterable[dict[str, Any]], out_dir: Path, name: str, stemmer: str) -> ExportSummary:
     """The index definition, then the documents as `_bulk` bodies of at most BULK_ARTICLES each."""
     out_dir.mkdir(parents=True, exist_ok=True)
     definition = out_dir / "index.json"
     definition.write_text(json.dumps(index_definition(stemmer), ensure_ascii=False, indent=2) + "\n", "utf-8")
     files: list[Path] = []
     count = 0
-    fh = None
+    fh: TextIO | None = None
     try:
         for doc in docs:
-            if count % BULK_ARTICLES == 0:
+            if fh is None or count % BULK_ARTICLES == 0:
                 if fh is not None:
                     fh.close()
                 files.append(out_dir / f"articles-{len(files) + 1:05d}.ndjson")

@@ -16,6 +16,7 @@ from newsarchive.index.errors import ArchiveIndexError
 from newsarchive.index.keeping.backup import backup
 from newsarchive.index.store.folder import open_index
 from newsarchive.search.archive import Archive
+from newsarchive.search.keeping import USER_FILE_READERS
 from newsarchive.search.request import SearchRequest
 
 from .test_fixity import index_into, write_corpus
@@ -54,7 +55,7 @@ def test_backup_during_an_indexing_run_passes_check_and_answers_as_the_source_di
     try:
         while len(list(index.glob("_MAIN_*.toc"))) < 2 and proc.poll() is None:
             time.sleep(0.02)
-        report = backup(index, dest)
+        report = backup(index, dest, USER_FILE_READERS)
         assert proc.poll() is None, "the indexer was still writing during the backup"
         assert proc.wait(timeout=300) == 0, proc.stderr.read()
     finally:
@@ -71,7 +72,7 @@ def test_backup_during_an_indexing_run_passes_check_and_answers_as_the_source_di
     assert copied == ids(reference)
     assert [i for i, _ in answer(dest)] == [i for i, _ in answer(reference)]
     # Once the run is over, a second backup brings the copy level with the source, and both answer the same.
-    second = backup(index, dest)
+    second = backup(index, dest, USER_FILE_READERS)
     assert second.check.ok and second.generation > report.generation
     assert answer(dest) == answer(index) and ids(dest) == ids(index)
 
@@ -79,17 +80,17 @@ def test_backup_during_an_indexing_run_passes_check_and_answers_as_the_source_di
 def test_a_second_backup_copies_only_what_changed_and_removes_older_generations(source, tmp_path):
     index = Path(shutil.copytree(source, tmp_path / "ix"))
     dest = tmp_path / "copy"
-    first = backup(index, dest)
+    first = backup(index, dest, USER_FILE_READERS)
     assert first.check.ok and first.copied["originals"] == 120 and first.skipped == {"index_files": 0, "originals": 0, "user_files": 0}
     first_segments = {p.name for p in dest.glob("MAIN_*.seg")}
 
-    unchanged = backup(index, dest)
+    unchanged = backup(index, dest, USER_FILE_READERS)
     assert unchanged.copied == {"index_files": 0, "bytes": 0, "originals": 0, "user_files": 0}
     assert unchanged.removed == []
 
     index_into(index, write_corpus(tmp_path / "more.jsonl", 30, start=5000), batch=100)
     (index / "aliases.txt").unlink()
-    third = backup(index, dest)
+    third = backup(index, dest, USER_FILE_READERS)
     new_segments = {p.name for p in index.glob("MAIN_*.seg")} - first_segments
     assert third.copied["index_files"] == len(new_segments) + 2  # and the manifest and the TOC of the new generation
     assert third.copied["originals"] == 30 and third.skipped["originals"] == 120
@@ -124,14 +125,14 @@ def test_the_copy_is_a_working_index_for_the_command_line(source, tmp_path):
 def test_a_bagit_backup_validates_and_still_validates_after_an_incremental_one(source, tmp_path):
     index = Path(shutil.copytree(source, tmp_path / "ix"))
     dest = tmp_path / "bag"
-    first = backup(index, dest, bag=True)
+    first = backup(index, dest, USER_FILE_READERS, bag=True)
     assert first.check.ok and first.index == dest / "data"
     bag = bagit.Bag(str(dest))
     bag.validate()
     assert f"_MAIN_{first.generation}.toc" in {Path(p).name for p in bag.payload_files()}
 
     index_into(index, write_corpus(tmp_path / "more.jsonl", 10, start=7000), batch=100)
-    second = backup(index, dest)  # DEST is a bag: it stays one
+    second = backup(index, dest, USER_FILE_READERS)  # DEST is a bag: it stays one
     assert second.bag and second.copied["originals"] == 10 and second.skipped["originals"] == 120
     bagit.Bag(str(dest)).validate()
     assert answer(dest / "data") == answer(index)
@@ -139,7 +140,7 @@ def test_a_bagit_backup_validates_and_still_validates_after_an_incremental_one(s
 
 def test_a_bag_with_a_changed_payload_no_longer_validates(source, tmp_path):
     dest = tmp_path / "bag"
-    backup(source, dest, bag=True)
+    backup(source, dest, USER_FILE_READERS, bag=True)
     original = sorted((dest / "data" / "originals").glob("*/*.gz"))[0]
     original.write_bytes(original.read_bytes() + b"\0")
     with pytest.raises(bagit.BagValidationError):
@@ -151,17 +152,17 @@ def test_backup_never_writes_into_a_folder_holding_other_files_nor_into_the_inde
     dest.mkdir()
     (dest / "holiday.jpg").write_bytes(b"\xff\xd8")
     with pytest.raises(ArchiveIndexError, match="not writing a backup into it"):
-        backup(source, dest)
+        backup(source, dest, USER_FILE_READERS)
     assert [p.name for p in dest.iterdir()] == ["holiday.jpg"]
     for inside in (source, source / "backup"):
         with pytest.raises(ArchiveIndexError, match="the index itself or inside it"):
-            backup(source, inside)
+            backup(source, inside, USER_FILE_READERS)
 
 
 def test_a_backup_of_an_index_without_manifest_gives_the_copy_one(source, tmp_path):
     index = Path(shutil.copytree(source, tmp_path / "ix"))
     for manifest in index.glob("*.manifest.json"):
         manifest.unlink()
-    report = backup(index, tmp_path / "copy")
+    report = backup(index, tmp_path / "copy", USER_FILE_READERS)
     assert report.check.ok and report.check.manifest
     assert any("computed from the copied files" in note for note in report.notes)

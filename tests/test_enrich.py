@@ -28,9 +28,10 @@ from newsarchive.cli import main  # noqa: E402
 from newsarchive.index.article import Failure, RawRecord  # noqa: E402
 from newsarchive.index.distributed import enrich as enrich_module  # noqa: E402
 from newsarchive.index.distributed.enrich import enrich_partition, plan_job, run_job, set_test_delay  # noqa: E402
-from newsarchive.index.distributed.enriched import KIND, done_name, is_enriched_line, part_files, part_name, plan_partitions, read_json  # noqa: E402
+from newsarchive.index.distributed.partitions import plan_partitions, read_json  # noqa: E402
 from newsarchive.index.indexing.pipeline import plan  # noqa: E402
 from newsarchive.index.indexing.runs import index_files, reindex, stored_articles  # noqa: E402
+from newsarchive.index.inputs.enriched import KIND, done_name, is_enriched_line, part_files, part_name  # noqa: E402
 from newsarchive.index.inputs.readers import discover, read  # noqa: E402
 from newsarchive.search.archive import Archive  # noqa: E402
 from newsarchive.search.opensearch import documents  # noqa: E402

@@ -15,11 +15,13 @@ import pytest
 
 from newsarchive.index.article import Article
 from newsarchive.index.indexing.pipeline import plan, process, records
-from newsarchive.index.keeping.fixity import Checker, parse_manifest
+from newsarchive.index.keeping.check import Checker
 from newsarchive.index.store import durable
 from newsarchive.index.store.folder import open_index
+from newsarchive.index.store.manifest import parse_manifest
 from newsarchive.index.store.schema import unpack_article
 from newsarchive.index.store.writer import ArchiveWriter
+from newsarchive.search.keeping import USER_FILE_READERS
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +64,7 @@ def index(clean_index, tmp_path) -> Path:
 
 
 def check(folder: Path, originals: bool = True):
-    with Checker(folder, originals=originals) as checker:
+    with Checker(folder, USER_FILE_READERS, originals=originals) as checker:
         return checker.run()
 
 

@@ -1,12 +1,16 @@
-"""Organisations of an article (index/entities/organisations.py): boundaries, acronyms, merges, and the archive-level acronym resolution."""
+"""Organisations of an article (index/entities/organisations.py, org_rules.py): boundaries, acronyms, merges, and the archive-level acronym resolution."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 
 from newsarchive.index.article import Article, Organisation
 from newsarchive.index.entities import annotate_from_spans
+from newsarchive.index.entities.org_rules import RULES, Draft, Rewrite, clean_mention
 from newsarchive.index.entities.organisations import acronym_links, find_organisations, is_acronym, resolve_acronyms
+from newsarchive.index.text import fold
 
 
 def spans_of(text: str, *tagged: tuple[str, str]) -> list[tuple[int, int, str, str]]:
@@ -63,6 +67,38 @@ def test_a_minister_of_a_country_names_the_ministry_without_the_country():
 )
 def test_glued_lines_persons_dashes_and_trailing_words_are_cut(text, tagged, expected):
     assert names(text, *tagged) == expected
+
+
+# --- every cleaning rule on its own example (org_rules.RULES) ---------------------------------
+
+
+def example_draft(rule: Rewrite) -> Draft:
+    """The rule's example as the cleaning starts it: the sentence without brackets, the bracketed span, its label voted once."""
+    start = rule.example_in.index("[")
+    end = rule.example_in.index("]", start) - 1
+    text = rule.example_in.replace("[", "", 1).replace("]", "", 1)
+    return Draft(text, start, end, rule.label, {fold(text[start:end]): Counter({rule.label: 1})}, [], text[start:end])
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_each_organisation_rule_example_is_cleaned_to_its_expected_name_and_forms(rule):
+    draft = example_draft(rule)
+    mention = clean_mention(draft.text, draft.start, draft.end, draft.label, draft.votes, draft.persons)
+    assert (mention.name if mention else None) == rule.example_out
+    assert rule.example_form is None or rule.example_form in mention.forms
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_each_organisation_rule_fixes_its_own_example(rule):
+    draft = example_draft(rule)
+    for earlier in RULES[:RULES.index(rule)]:
+        draft = earlier.apply(draft)
+        assert isinstance(draft, Draft), f"{earlier.name} ends the example of {rule.name} before it runs"
+    assert rule.apply(draft) != draft, f"{rule.name} leaves its own example as it was"
+
+
+def test_organisation_rules_have_distinct_names():
+    assert len({rule.name for rule in RULES}) == len(RULES)
 
 
 # --- what is and is not an organisation ------------------------------------------------------

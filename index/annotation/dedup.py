@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from ..layout import DEDUP
 from ..text import fold
 
 THRESHOLD = 0.7  # estimated Jaccard of 5-shingle sets: same story, lightly edited
 NUM_PERM = 128
 SHINGLE = 5
 MIN_WORDS = 40  # shorter texts share too few shingles to be judged
-FILE = "dedup.pkl"
+FILE = DEDUP
 SCHEME = "affine32"  # datasketch's hashing scheme, fixed so stored signatures stay comparable
 
 

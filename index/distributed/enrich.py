@@ -4,7 +4,7 @@ When one machine is not enough, the expensive stages of indexing move to Dask
 distributed (a scheduler and workers on as many machines as there are): each task
 reads a partition of the inputs, runs the same worker pipeline `newsarchive index` runs
 (`pipeline.Pipeline`, in the task's process) and writes the partition's enriched records
-(`enriched.py`) to the output folder itself, atomically. Only a small summary goes back
+(inputs/enriched.py, partitions.py) to the output folder itself, atomically. Only a small summary goes back
 through the scheduler, never the articles.
 
 Partitions are decided here, on the client, from the inputs alone: files in order,
@@ -36,8 +36,9 @@ from ..article import Failure, RawRecord
 from ..entities.aliases import Aliases
 from ..errors import ArchiveIndexError
 from ..indexing.pipeline import Pipeline, default_workers
+from ..inputs.enriched import done_name, enriched_line, part_name
 from ..inputs.readers import discover, file_kind, read, record_from_original
-from .enriched import Partition, Slice, atomic_file, done_name, enriched_line, finish_folder, part_name, plan_partitions, prepare_folder, read_json, write_json
+from .partitions import Partition, Slice, atomic_file, finish_folder, plan_partitions, prepare_folder, read_json, write_json
 
 PARTITION_SIZE = 500  # records per task: a few seconds (no entities) to a minute (entities) of one core
 CONNECT_TIMEOUT = 10  # seconds to reach a scheduler named by --scheduler

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..article import Person
+from ..layout import ALIASES
 from ..text import NAME_PARTICLES, fold
 from .lexicon import is_given_name
 
-FILE = "aliases.txt"
+FILE = ALIASES
 
 TEMPLATE = """\
 # newsarchive aliases: correct the indexer's person merges, one rule per line.

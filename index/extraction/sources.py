@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..layout import SOURCES
 from ..text import fold
 
-FILE = "sources.txt"
+FILE = SOURCES
 
 TEMPLATE = """\
 # newsarchive sources: the name shown for each publication, one rule per line.

@@ -22,10 +22,10 @@ from pathlib import Path
 from ..annotation.dedup import signature_values
 from ..annotation.quotes import extract_quotes
 from ..article import Article, Failure, RawRecord
-from ..distributed.enriched import KIND as ENRICHED
-from ..distributed.enriched import article_of_record
 from ..extraction.extract import extract
 from ..extraction.metadata import detect_language
+from ..inputs.enriched import KIND as ENRICHED
+from ..inputs.enriched import article_of_record
 from ..inputs.readers import count_records, discover, read
 
 # Errors of the machine, not of an article: they stop a run (exit code 3), never mark articles failed.

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..article import MAX_ARTICLE_BYTES, Failure, RawRecord
-from ..distributed.enriched import is_enriched_line, record_of_line, skipped_when_reading
 from .encoding import DecodeError, declared_charset, decode, repair_mojibake
+from .enriched import is_enriched_line, record_of_line, skipped_when_reading
 from .warc import count_pages, page_record, read_warc
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

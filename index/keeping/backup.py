@@ -10,7 +10,7 @@ Incremental rule: segment files are immutable once written and uniquely named, a
 originals are named by their content, so a file already in DEST under the same name (and,
 for a segment, the same size) is skipped; user files are compared byte for byte. Files of
 generations DEST no longer holds are removed once the new TOC is in place. The copy is
-then checked (fixity.Checker, originals included): damage in DEST is reported, and a
+then checked (check.Checker, originals included): damage in DEST is reported, and a
 damaged file removed from DEST is copied again by the next backup.
 
 BagIt (RFC 8493): with `bag`, DEST is a bag made with the Library of Congress `bagit`
@@ -25,20 +25,21 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ArchiveIndexError, IndexLockedError
+from ..layout import INDEX_NAME, LOCK, META, USER_FILES
 from ..store.durable import stale_manifests
-from ..store.folder import INDEX_NAME, index_exists
+from ..store.folder import index_exists
+from ..store.manifest import entry, hash_fd, hash_path, manifest_bytes
 from ..store.originals import FOLDER
 from ..store.whoosh_internals import file_storage, stale_files
-from .fixity import USER_FILES, Checker, CheckReport, entry, hash_fd, hash_path, manifest_bytes
+from .check import Checker, CheckReport, FileReader
 from .held import HeldGeneration
 
 CHUNK = 1 << 20
-LOCK_FILE = "newsarchive.lock"  # the writer's lock (writer.py): an indexer and a backup never write one folder at once
 BAG_TAG = "bagit.txt"
 
 
@@ -73,8 +74,8 @@ class BackupReport:
                 "check": self.check.to_json() if self.check else None}
 
 
-def backup(source: Path, dest: Path, bag: bool = False) -> BackupReport:
-    """Copy the index at `source` into `dest` (incrementally), optionally as a BagIt bag, then check the copy."""
+def backup(source: Path, dest: Path, readers: Mapping[str, FileReader], bag: bool = False) -> BackupReport:
+    """Copy the index at `source` into `dest` (incrementally), optionally as a BagIt bag, then check the copy (`readers` as for Checker)."""
     source, dest = Path(source), Path(dest)
     if not index_exists(source):
         raise ArchiveIndexError(f"no index at {source} to back up")
@@ -99,7 +100,7 @@ def backup(source: Path, dest: Path, bag: bool = False) -> BackupReport:
         _fsync_dir(target)
         if report.bag:
             _make_bag(dest, held.generation, update=is_bag)
-    with Checker(report.index, originals=True) as checker:
+    with Checker(report.index, readers, originals=True) as checker:
         report.check = checker.run()
     return report
 
@@ -108,7 +109,7 @@ def _refuse_foreign(folder: Path) -> None:
     """Never write into a folder that holds something else than an index (a backup's, or one interrupted)."""
     if not folder.is_dir() or not any(folder.iterdir()):
         return
-    if index_exists(folder) or (folder / LOCK_FILE).exists() or (folder / "newsarchive.json").exists():
+    if index_exists(folder) or (folder / LOCK).exists() or (folder / META).exists():
         return
     raise ArchiveIndexError(f"{folder} is not empty and holds no newsarchive index: not writing a backup into it")
 
@@ -116,7 +117,7 @@ def _refuse_foreign(folder: Path) -> None:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """The index folder's writer lock, for the backup's duration (the file stays empty: a bag's payload must not change)."""
-    with open(folder / LOCK_FILE, "a") as fh:
+    with open(folder / LOCK, "a") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

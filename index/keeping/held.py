@@ -17,8 +17,9 @@ import time
 from pathlib import Path
 
 from ..errors import ArchiveIndexError
+from ..layout import INDEX_NAME
+from ..store.manifest import ManifestError, manifest_filename, parse_manifest
 from ..store.whoosh_internals import file_storage, generations, read_toc, toc_filename
-from .fixity import ManifestError, manifest_filename, parse_manifest
 
 PROC_FD = Path("/proc/self/fd")
 HOLD_ATTEMPTS = 50
@@ -35,7 +36,7 @@ class HeldGeneration:
     the files the manifest names, or segments with no file at all, that the folder lacks.
     """
 
-    def __init__(self, index_dir: Path, indexname: str = "MAIN") -> None:
+    def __init__(self, index_dir: Path, indexname: str = INDEX_NAME) -> None:
         self.source = Path(index_dir)
         self.indexname = indexname
         self.fds: dict[str, int] = {}

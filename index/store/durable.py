@@ -6,7 +6,7 @@ fsynced. A crash can then leave a TOC whose segments never reached the disk, wit
 older generation left. Here a commit is:
 
 1. the new segment files are flushed to disk (fsync);
-2. the TOC is written to a temporary file; the generation's manifest (fixity.py: name,
+2. the TOC is written to a temporary file; the generation's manifest (manifest.py: name,
    size and SHA-256 of the TOC and of every segment file) is written beside it, flushed
    and renamed into place; then the TOC is renamed into place and flushed, and the
    folder entry flushed: the switch to the new generation is one atomic rename, and no
@@ -32,7 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CommitVerificationError
-from ..keeping.fixity import ManifestError, entry, hash_path, manifest_bytes, manifest_filename, manifest_generation, parse_manifest
+from ..layout import INDEX_NAME
+from .manifest import ManifestError, entry, hash_path, manifest_bytes, manifest_filename, manifest_generation, parse_manifest
 from .whoosh_internals import (
     GenerationIndex,
     PublishingWriter,
@@ -57,7 +58,7 @@ class ArchiveIndex(GenerationIndex):
     """A Whoosh index that opens the newest generation that reads back cleanly."""
 
     @classmethod
-    def open(cls, path: Path, indexname: str = "MAIN") -> ArchiveIndex:
+    def open(cls, path: Path, indexname: str = INDEX_NAME) -> ArchiveIndex:
         """Open the index in `path` (its newest readable generation)."""
         return cls(file_storage(path), indexname=indexname)
 

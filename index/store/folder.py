@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 
 from ..errors import ArchiveIndexError
+from ..layout import INDEX_NAME, META
 from .durable import ArchiveIndex
-
-INDEX_NAME = "MAIN"
+from .userfiles import UserFileError, read_json
 
 
 def default_index_dir() -> Path:
@@ -38,3 +38,11 @@ def open_index(path: Path) -> ArchiveIndex:
         return ArchiveIndex.open(path, indexname=INDEX_NAME)
     except (OSError, ValueError, EOFError) as exc:
         raise ArchiveIndexError(f"cannot open the index at {path}: {exc}") from exc
+
+
+def read_meta(folder: Path) -> dict:
+    """The index's metadata (newsarchive.json: its schema version, written by the writer); UserFileError when unsound."""
+    meta = read_json(Path(folder) / META, {})
+    if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+        raise UserFileError(f"{Path(folder) / META} holds no schema_version")
+    return meta

@@ -12,7 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-FOLDER = "originals"
+from ..layout import ORIGINALS
+
+FOLDER = ORIGINALS
 
 
 def digest(raw: bytes) -> str:

@@ -10,6 +10,7 @@ checks the installed version, since any of these names may change with it.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import pickle
 import re
@@ -18,9 +19,9 @@ import numpy as np
 import whoosh
 from whoosh import scoring, writing
 from whoosh.codec.base import OutOfOrderError
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3PostingsWriter, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3PostingsWriter, W3Segment, _lenfield
 from whoosh.filedb import compound as _compound
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import FileStorage, StorageError
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import _CURRENT_TOC_VERSION, _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE, TOC, EmptyIndexError, FileIndex, IndexVersionError, ensure_schema
 from whoosh.index import IndexError as WhooshIndexError
@@ -256,8 +257,33 @@ class _ZeroCopyBufferFile(BufferFile):
         self.file = _ViewReader(buf if isinstance(buf, memoryview) else memoryview(buf))
 
 
-# CompoundStorage.open_file builds its files through this module-level name.
-_compound.BufferFile = _ZeroCopyBufferFile
+class _ZeroCopyCompoundStorage(_compound.CompoundStorage):
+    """Whoosh's CompoundStorage whose files over the segment's mmap are read in place (_ViewReader)."""
+
+    def open_file(self, name, *args, **kwargs):
+        if self._source is None:  # not memory-mapped: Whoosh's sub-file reads copy only what they read
+            return super().open_file(name, *args, **kwargs)
+        if self.is_closed:
+            raise StorageError("Storage was closed")
+        offset, length = self.range(name)
+        return _ZeroCopyBufferFile(memoryview(self._source)[offset:offset + length], name=name)
+
+
+class ArchiveSegment(W3Segment):
+    """A W3 segment whose compound file is read without copying.
+
+    Each table of contents read here gives its W3 segments this class (READ_AS), so every
+    reader of an archive reads in place and nothing of Whoosh is patched. Tables of
+    contents hold Whoosh's own W3Segment, and never this class's name.
+    """
+
+    def open_compound_file(self, storage):
+        dbfile = storage.open_file(self.make_filename(self.COMPOUND_EXT))
+        return _ZeroCopyCompoundStorage(dbfile, use_mmap=storage.supports_mmap)
+
+    def __reduce_ex__(self, protocol):
+        # Written back as the W3Segment it was read as: a table of contents never names this class.
+        return copyreg._reconstructor, (W3Segment, object, None), self.__dict__
 
 
 # --- the table of contents and its generations ------------------------------------------------
@@ -287,14 +313,19 @@ MOVED_MODULES: dict[str, str] = {
 }
 
 
+# Classes a table of contents is read into instead of the one it names.
+READ_AS = {("whoosh.codec.whoosh3", "W3Segment"): ArchiveSegment}
+
+
 class _MovedClassUnpickler(pickle.Unpickler):
-    """Unpickles a table of contents, finding classes an earlier release pickled under MOVED_MODULES' old paths."""
+    """Unpickles a table of contents: classes an earlier release pickled under MOVED_MODULES' old paths found, READ_AS applied."""
 
     def find_class(self, module: str, name: str):
-        return super().find_class(MOVED_MODULES.get(module, module), name)
+        return READ_AS.get((module, name)) or super().find_class(MOVED_MODULES.get(module, module), name)
 
 
-def _unpickle(stream):
+def unpickle(stream):
+    """An object pickled in a table of contents, with MOVED_MODULES and READ_AS applied."""
     return _MovedClassUnpickler(stream).load()
 
 
@@ -323,12 +354,12 @@ def read_toc(storage, indexname: str, generation: int | None = None, schema=None
         if schema:
             stream.skip_string()
         else:
-            schema = _unpickle(io.BytesIO(stream.read_string()))
+            schema = unpickle(io.BytesIO(stream.read_string()))
         schema = ensure_schema(schema)
         if stream.read_int() != generation:
             raise WhooshIndexError(f"table of contents {generation} names another generation")
         stream.read_int()  # unused by Whoosh
-        segments = _unpickle(stream.file)
+        segments = unpickle(stream.file)
     finally:
         stream.close()
     return TOC(schema, segments, generation, version=version, release=release)

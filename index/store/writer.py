@@ -20,9 +20,10 @@ from ..entities.organisations import acronym_links
 from ..errors import ArchiveIndexError, IndexLockedError
 from ..extraction.metadata import content_hash
 from ..extraction.sources import source_key
+from ..layout import INDEX_NAME, LOCK, META
 from ..text import fold
 from .durable import ArchiveIndex
-from .folder import INDEX_NAME, index_exists, open_index
+from .folder import index_exists, open_index
 from .originals import OriginalStore
 from .schema import (
     FACET_COLUMN,
@@ -36,12 +37,11 @@ from .schema import (
     facet_terms,
     pack_article,
 )
+from .userfiles import write_json
 from .whoosh_internals import ArchiveCodec, PostingPool, file_storage
 
 BATCH_SIZE = 2000  # articles per commit: a crash loses at most this many; larger batches write faster
 MAX_SEGMENTS = 32  # segments allowed before the smallest are merged
-LOCK_FILE = "newsarchive.lock"
-META_FILE = "newsarchive.json"
 
 
 def merge_policy(writer, segments: list) -> list:
@@ -65,11 +65,12 @@ def merge_policy(writer, segments: list) -> list:
     return kept
 
 
+
 class _ProcessLock:
     """An exclusive lock held by the writing process; released by the OS if it dies."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / LOCK_FILE
+        self.path = folder / LOCK
         self.fh = None
 
     def acquire(self) -> None:
@@ -248,12 +249,7 @@ class ArchiveWriter:
             raise
 
     def _write_meta(self) -> None:
-        import json
-
-        meta = self.path / META_FILE
-        tmp = meta.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION}), "utf-8")
-        os.replace(tmp, meta)
+        write_json(self.path / META, {"schema_version": SCHEMA_VERSION})
 
     def _begin(self) -> None:
         try:

@@ -1,120 +1,46 @@
-"""Fixity: every stored file is still the file that was stored (issue #17).
+"""`newsarchive check`: one generation of an index verified, with the user's files beside it.
 
-Whoosh writes no checksums. Each durable commit (durable.py) writes a manifest of its
-generation, `_MAIN_<gen>.manifest.json`: the name, size and SHA-256 of its table of
-contents and of every segment file, and a checksum of the manifest itself, so that a
-damaged manifest is named as such instead of the file it describes. It is flushed before
-the TOC is renamed into place. Segments are immutable: a commit hashes only the files it
-adds and carries the other entries over from the previous manifest.
-
-`Checker` (`newsarchive check`) verifies one generation held open (held.py), the one
-readers use: its files against the manifest; its segments (each opens, every stored
+`Checker` verifies one generation held open (held.py), the one readers use: its files
+against its fixity manifest (store/manifest.py); its segments (each opens, every stored
 article decodes, ids are unique and in the id lexicon, the counts add up); with
-`originals`, every stored original against its content address; and the user's files
-beside the index, read back as the program reads them.
+`originals`, every stored original against its content address; and each user file
+beside the index (layout.USER_FILES), read back by the reader its owner gives.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import os
 import re
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from ..entities.aliases import Aliases
 from ..extraction.sources import Sources
+from ..layout import ALIASES, DEDUP, META, SOURCES, USER_FILES
+from ..store.folder import read_meta
+from ..store.manifest import ManifestError, hash_fd, parse_manifest
 from ..store.originals import FOLDER, OriginalStore, digest
 from ..store.schema import unpack_article
-from ..store.userfiles import read_json
 from ..store.whoosh_internals import generation_reader
+from .held import HeldGeneration
 
-CHUNK = 1 << 20
-FORMAT = "newsarchive-manifest/1"
+# Reads a user file of an index folder back as the program reads it, raising on what it cannot use.
+FileReader = Callable[[Path], object]
 
+# The readers of the user files the index layer owns; the search layer adds its own (search/keeping.py).
+def _read_dedup(folder: Path) -> object:
+    from ..annotation.dedup import DuplicateGroups  # numpy and datasketch: loaded by a check, not by every search
 
-class ManifestError(ValueError):
-    """A manifest that cannot be trusted: not JSON, not a manifest, or not matching its own checksum."""
-
-    def __init__(self, message: str, expected: str | None = None, found: str | None = None) -> None:
-        super().__init__(message)
-        self.expected, self.found = expected, found
-
-
-def manifest_filename(indexname: str, generation: int) -> str:
-    """The file name of a generation's manifest, beside its table of contents."""
-    return f"_{indexname}_{generation}.manifest.json"
+    return DuplicateGroups(folder)
 
 
-def manifest_generation(indexname: str, name: str) -> int | None:
-    """The generation a manifest's file name is for, or None when it is no manifest."""
-    found = re.fullmatch(rf"_{re.escape(indexname)}_(\d+)\.manifest\.json", name)
-    return int(found.group(1)) if found else None
+INDEX_FILE_READERS: dict[str, FileReader] = {ALIASES: Aliases.load, SOURCES: Sources.load, DEDUP: _read_dedup, META: read_meta}
 
-
-def hash_fd(fd: int) -> tuple[int, str]:
-    """(size, SHA-256) of an open file, read with pread: the descriptor's offset is left alone."""
-    sha, offset = hashlib.sha256(), 0
-    while chunk := os.pread(fd, CHUNK, offset):
-        sha.update(chunk)
-        offset += len(chunk)
-    return offset, sha.hexdigest()
-
-
-def hash_path(path: Path) -> tuple[int, str]:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        return hash_fd(fd)
-    finally:
-        os.close(fd)
-
-
-def entry(size: int, sha256: str) -> dict:
-    return {"size": size, "sha256": sha256}
-
-
-def _canonical(body: dict) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-
-
-def manifest_bytes(indexname: str, generation: int, files: dict[str, dict]) -> bytes:
-    """A manifest's text: its files, and the SHA-256 of everything else in canonical form."""
-    body = {"format": FORMAT, "index": indexname, "generation": generation, "algorithm": "sha256", "files": files}
-    body["checksum"] = hashlib.sha256(_canonical(body)).hexdigest()
-    return json.dumps(body, sort_keys=True, indent=1).encode("ascii") + b"\n"
-
-
-def parse_manifest(data: bytes, generation: int | None = None) -> dict[str, dict]:
-    """The files of a manifest (name -> {size, sha256}); ManifestError when it cannot be trusted."""
-    try:
-        body = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ManifestError(f"not valid JSON ({exc})") from exc
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise ManifestError(f"not a newsarchive manifest (format {FORMAT!r})")
-    stored = body.pop("checksum", None)
-    computed = hashlib.sha256(_canonical(body)).hexdigest()
-    if stored != computed:
-        raise ManifestError("its own checksum does not match: the manifest is damaged", f"checksum {stored}", f"checksum {computed}")
-    files = body.get("files")
-    valid = isinstance(files, dict) and all(
-        isinstance(e, dict) and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str) for e in files.values())
-    if not valid:
-        raise ManifestError("holds no valid list of files")
-    if generation is not None and body.get("generation") != generation:
-        raise ManifestError("is for another generation", f"generation {generation}", f"generation {body.get('generation')}")
-    return files
-
-
-# --- check ------------------------------------------------------------------------------------
-
-USER_FILES = ("aliases.txt", "sources.txt", "saved.json", "collections.json", "dedup.pkl", "newsarchive.json")
 MAX_LISTED = 20  # documents of one segment listed as not decoding before the rest are only counted
 STEP = 256  # documents between two progress updates
 
@@ -166,11 +92,16 @@ class CheckReport:
 
 
 class Checker:
-    """`check` of an index: its newest readable generation held when made, verified by `run` (then `close`)."""
+    """`check` of an index: its newest readable generation held when made, verified by `run` (then `close`).
 
-    def __init__(self, index_dir: Path, originals: bool = False) -> None:
-        from .held import HeldGeneration  # which reads manifests with this module
+    `readers` reads back each of layout.USER_FILES (INDEX_FILE_READERS and the search layer's).
+    """
 
+    def __init__(self, index_dir: Path, readers: Mapping[str, FileReader], originals: bool = False) -> None:
+        missing = set(USER_FILES) - set(readers)
+        if missing:
+            raise ValueError(f"no reader given for the user files {sorted(missing)}")
+        self.readers = readers
         self.index_dir = Path(index_dir)
         self.held = HeldGeneration(self.index_dir)
         root = OriginalStore(self.index_dir).root
@@ -335,49 +266,12 @@ class Checker:
         self.report.counts["originals"] = len(self.originals)
 
     def _check_user_files(self) -> None:
-        from ..annotation.dedup import DuplicateGroups  # numpy and datasketch: only for a check, not for every reader
-
-        folder = self.index_dir
-        readers = {"aliases.txt": lambda: Aliases.load(folder), "sources.txt": lambda: Sources.load(folder),
-                   "saved.json": lambda: _saved_shape(read_json(folder / "saved.json", {})),
-                   "collections.json": lambda: _collections_shape(read_json(folder / "collections.json", {})),
-                   "dedup.pkl": lambda: DuplicateGroups(folder),
-                   "newsarchive.json": lambda: _meta_shape(read_json(folder / "newsarchive.json", {}))}
         count = 0
         for name in USER_FILES:
-            if (folder / name).exists():
+            if (self.index_dir / name).exists():
                 count += 1
                 try:
-                    readers[name]()
+                    self.readers[name](self.index_dir)
                 except Exception as exc:  # noqa: BLE001 - whatever stops the program reading it back
                     self.problem(name, f"does not read back ({exc})")
         self.report.counts["user_files"] = count
-
-
-def _member(data, key: str) -> dict:
-    if not isinstance(data, dict) or not isinstance(data.get(key, {}), dict):
-        raise ValueError(f"does not hold {key!r} by name")
-    return data.get(key, {})
-
-
-def _saved_shape(data) -> None:
-    """saved.json as search/keeping.py reads it: searches by name, each with its parameters, dates and generation."""
-    for name, s in _member(data, "searches").items():
-        params = s.get("params") if isinstance(s, dict) else None
-        sound = (isinstance(params, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params)
-                 and isinstance(s.get("created"), str) and isinstance(s.get("checked"), str) and str(s.get("checked_generation")).isdigit())
-        if not sound:
-            raise ValueError(f"the saved search {name!r} lacks its fields (params, created, checked, checked_generation)")
-
-
-def _collections_shape(data) -> None:
-    """collections.json as search/keeping.py reads it: collections by name, each a list of articles with their ids."""
-    for name, c in _member(data, "collections").items():
-        articles = c.get("articles", []) if isinstance(c, dict) else None
-        if not isinstance(articles, list) or not all(isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles):
-            raise ValueError(f"the collection {name!r} holds an article without its id")
-
-
-def _meta_shape(data) -> None:
-    if not isinstance(data, dict) or not isinstance(data.get("schema_version"), int):
-        raise ValueError("holds no schema_version")

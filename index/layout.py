@@ -1,0 +1,32 @@
+"""The files of an index folder, named once.
+
+Every module that reads or writes a file beside the index takes its name from here; the
+integrity check (keeping/check.py) and the backup (keeping/backup.py) walk USER_FILES and
+ask each file's owner to read it back, so a new user file is added in one place.
+
+    _MAIN_<generation>.toc              Whoosh's table of contents of a generation
+    _MAIN_<generation>.manifest.json    its fixity manifest (store/manifest.py)
+    MAIN_<segment>.seg                  Whoosh's segments
+    originals/xx/<sha1>.gz              each article's original, by content address (store/originals.py)
+    newsarchive.json                    the index's metadata: its schema version (store/writer.py)
+    newsarchive.lock                    the writer's lock: one writer at a time (store/writer.py)
+    dedup.pkl                           near-duplicate signatures and groups (annotation/dedup.py)
+    aliases.txt                         the user's person merges and splits (entities/aliases.py)
+    sources.txt                         the user's publication labels (extraction/sources.py)
+    saved.json, collections.json        saved searches and collections (search/keeping.py)
+"""
+
+from __future__ import annotations
+
+INDEX_NAME = "MAIN"
+ORIGINALS = "originals"
+META = "newsarchive.json"
+LOCK = "newsarchive.lock"
+DEDUP = "dedup.pkl"
+ALIASES = "aliases.txt"
+SOURCES = "sources.txt"
+SAVED = "saved.json"
+COLLECTIONS = "collections.json"
+
+# Beside the index and the user's to keep: a backup copies them and `check` reads each back.
+USER_FILES = (ALIASES, SOURCES, SAVED, COLLECTIONS, DEDUP, META)
