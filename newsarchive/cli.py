@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from newsarchive.index.entities.aliases import Aliases
 from newsarchive.index.store.folder import default_index_dir
-from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS, Table
+from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS
 from newsarchive.search.trends import PERIODS
 
 from .cli_utils import (
@@ -167,7 +168,7 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, enti
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --format: write to this file (default: standard output).")
 def search(index_dir: Path | None, forms: bool, as_json: bool, fmt: str | None, whole: bool, max_rows: int, output: Path | None,
-           **options) -> None:
+           **options: Any) -> None:
     """Search the index for QUERY.
 
     \b
@@ -205,7 +206,7 @@ def search(index_dir: Path | None, forms: bool, as_json: bool, fmt: str | None, 
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON (the same as GET /api/trends).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the numbers as CSV (the page's CSV download).")
 def trends(index_dir: Path | None, queries: tuple[str, ...], series_filter: tuple[str, ...], by: str | None, as_json: bool, as_csv: bool,
-           **options) -> None:
+           **options: Any) -> None:
     """Articles per period of up to six searches: counts, shares of all articles of the period, distinct stories.
 
     \b
@@ -213,17 +214,17 @@ def trends(index_dir: Path | None, queries: tuple[str, ...], series_filter: tupl
     Per-series filters:           --series-filter 2:source=lepoint.fr
     """
     from newsarchive.search.archive import Archive
-    from newsarchive.search.trends import ROW_COLUMNS, rows, series_from_values
+    from newsarchive.search.trends import series_from_values
 
     shared = option_values(options)
     series = series_from_values(list(queries), lambda key: shared.get(key, []), series_filters(series_filter))
-    data = Archive(_folder(index_dir)).trend(series, by)
+    trend = Archive(_folder(index_dir)).trend(series, by)
     if as_json:
-        echo_json(data)
+        echo_json(trend.to_json())
     elif as_csv:
-        write_table(Table(ROW_COLUMNS, rows(data)), "csv", None)
+        write_table(trend.table(), "csv", None)
     else:
-        render_trend(data)
+        render_trend(trend)
 
 
 @main.command()
@@ -342,13 +343,13 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
     """Articles, distinct persons and countries, date range and size of the index."""
     from newsarchive.search.archive import Archive
 
-    data = Archive(_folder(index_dir)).stats()
+    found = Archive(_folder(index_dir)).stats()
     if as_json:
-        echo_json(data)
+        echo_json(found.to_json())
         return
-    for label, value in (("index", data["index"]), ("articles", data["articles"]), ("persons", data["persons"]),
-                         ("organisations", data["organisations"]), ("countries", data["countries"]), ("sources", data["sources"]),
-                         ("dates", f"{data['date_from'] or '-'} .. {data['date_to'] or '-'}"), ("size", f"{data['size_mb']} MB")):
+    for label, value in (("index", found.index), ("articles", found.articles), ("persons", found.persons),
+                         ("organisations", found.organisations), ("countries", found.countries), ("sources", found.sources),
+                         ("dates", f"{found.date_from or '-'} .. {found.date_to or '-'}"), ("size", f"{found.size_mb} MB")):
         click.echo(f"{label + ':':<15}{value}")
 
 

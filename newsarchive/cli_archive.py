@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,13 +12,16 @@ from newsarchive.index.store.folder import default_index_dir, open_index
 
 from .cli_utils import EXIT_OK, Progress, echo_json
 
+if TYPE_CHECKING:
+    from newsarchive.index.keeping.check import CheckReport
+
 EXIT_DAMAGED = 4  # check (or the check of a backup's copy) found damage
 
 index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                             help="Index folder. Default: $NEWSARCHIVE_INDEX, else ./newsarchive-index.")
 
 
-def _print_check(report) -> None:
+def _print_check(report: CheckReport) -> None:
     click.echo(report.line)
     for note in report.notes:
         click.echo(f"  note: {note}")
@@ -79,11 +83,13 @@ def backup(index_dir: Path | None, dest: Path, bag: bool, as_json: bool) -> None
     folder = index_dir if index_dir is not None else default_index_dir()
     open_index(folder)
     report = run_backup(folder, dest, USER_FILE_READERS, bag=bag)
+    copy_check = report.check  # run_backup checks every copy it makes
     if as_json:
         echo_json(report.to_json())
     else:
         for line in report.lines:
             click.echo(line)
-        click.echo("Check of the copy:")
-        _print_check(report.check)
-    sys.exit(EXIT_OK if report.check.ok else EXIT_DAMAGED)
+        if copy_check is not None:
+            click.echo("Check of the copy:")
+            _print_check(copy_check)
+    sys.exit(EXIT_OK if copy_check is not None and copy_check.ok else EXIT_DAMAGED)

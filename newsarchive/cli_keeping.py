@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from newsarchive.index.store.folder import default_index_dir
+
+if TYPE_CHECKING:
+    from newsarchive.search.archive import Archive
 
 from .cli_utils import echo_json, fail, option_values, request_from_options, search_options, write_table
 
@@ -14,7 +18,7 @@ index_option = click.option("--index", "index_dir", type=click.Path(file_okay=Fa
                             help="Index folder. Default: $NEWSARCHIVE_INDEX, else ./newsarchive-index.")
 
 
-def _archive(index_dir: Path | None):
+def _archive(index_dir: Path | None) -> Archive:
     from newsarchive.search.archive import Archive
 
     return Archive(index_dir if index_dir is not None else default_index_dir())
@@ -29,7 +33,7 @@ def saved() -> None:
 @index_option
 @click.argument("name")
 @search_options(skip=("page", "limit", "facet_limit"))
-def saved_add(index_dir: Path | None, name: str, **options) -> None:
+def saved_add(index_dir: Path | None, name: str, **options: Any) -> None:
     """Save the search QUERY (with its options) as NAME; what is indexed from now on counts as new."""
     archive = _archive(index_dir)
     entry = archive.saved.add(name, request_from_options(options), archive.generation())
@@ -42,7 +46,8 @@ def saved_add(index_dir: Path | None, name: str, **options) -> None:
 def saved_list(index_dir: Path | None, as_json: bool) -> None:
     """The saved searches, with the number of matches indexed since each was last checked."""
     archive = _archive(index_dir)
-    rows = [{"name": s.name, "params": dict(s.params), "new": archive.new_since(s), "checked": s.checked} for s in archive.saved.all()]
+    rows: list[dict[str, Any]] = [{"name": s.name, "params": dict(s.params), "new": archive.new_since(s), "checked": s.checked}
+                                  for s in archive.saved.all()]
     if as_json:
         echo_json(rows)
         return
@@ -144,10 +149,9 @@ def collection_show(index_dir: Path | None, name: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"results": [...]}, one object per input line (the same as POST /api/batch).')
 @click.option("--format", "fmt", type=click.Choice(["csv", "excel", "xlsx"]), default=None, help="Write the results as a table.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="With --format: write to this file.")
-def batch(index_dir: Path | None, file: Path, column: str | None, as_json: bool, fmt: str | None, output: Path | None, **options) -> None:
+def batch(index_dir: Path | None, file: Path, column: str | None, as_json: bool, fmt: str | None, output: Path | None, **options: Any) -> None:
     """Run every line of FILE (a query or a name; .txt, or .csv) with the same filters: totals, stories, dates, companions."""
-    from newsarchive.search.batch import COLUMNS, read_lines
-    from newsarchive.search.export import Table
+    from newsarchive.search.batch import read_lines, table
     from newsarchive.search.request import SearchRequest
 
     values = option_values(options)
@@ -155,11 +159,11 @@ def batch(index_dir: Path | None, file: Path, column: str | None, as_json: bool,
     text = file.read_text("utf-8-sig", errors="replace")
     results = _archive(index_dir).batch(read_lines(text, file.name, column), filters)
     if fmt:
-        write_table(Table(COLUMNS, results), fmt, output)
+        write_table(table(results), fmt, output)
     elif as_json:
-        echo_json({"results": results})
+        echo_json({"results": [r.to_json() for r in results]})
     else:
         for r in results:
-            figures = r["error"] if "error" in r else (f"{r['total']} articles, {r['stories']} stories, {r['first_date'] or '-'} .. "
-                                                         f"{r['last_date'] or '-'}, with {r['top_person'] or '-'}, in {r['top_source'] or '-'}")
-            click.echo(f"{r['line']:>4}  {r['query']}: {figures}")
+            figures = r.error if r.error is not None else (f"{r.total} articles, {r.stories} stories, {r.first_date or '-'} .. "
+                                                           f"{r.last_date or '-'}, with {r.top_person or '-'}, in {r.top_source or '-'}")
+            click.echo(f"{r.line:>4}  {r.query}: {figures}")

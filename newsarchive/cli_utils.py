@@ -11,7 +11,8 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn, Protocol
 
 import click
 
@@ -20,8 +21,12 @@ from newsarchive.index.entities.aliases import AliasError
 from newsarchive.index.errors import ArchiveIndexError
 from newsarchive.index.extraction.sources import SourcesError
 from newsarchive.index.store.userfiles import UserFileError
-from newsarchive.search.request import PARAMS, QueryError, SearchRequest
+from newsarchive.search.export import Table
+from newsarchive.search.request import PARAMS, Param, QueryError, SearchRequest
 from newsarchive.search.results import SearchResult
+from newsarchive.search.trends import Trend
+
+Command = Callable[..., Any]  # a click command's function, its options added by decorators
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -47,7 +52,7 @@ class ArchiveGroup(click.Group):
             fail(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}", EXIT_USAGE)
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -55,10 +60,10 @@ def fail(message: str, code: int) -> None:
 # --- search options, from the parameter table ------------------------------------------------
 
 
-def search_options(query: bool = True, skip: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+def search_options(query: bool = True, skip: tuple[str, ...] = ()) -> Callable[[Command], Command]:
     """The options of every search parameter (search/request.py declares them), and QUERY for the query (with `query`)."""
 
-    def decorate(command: Callable) -> Callable:
+    def decorate(command: Command) -> Command:
         for p in reversed(PARAMS):
             if p.name in skip or (p.cli_flag is None and not query):
                 continue
@@ -76,7 +81,7 @@ def search_options(query: bool = True, skip: tuple[str, ...] = ()) -> Callable[[
     return decorate
 
 
-def _metavar(p) -> str:
+def _metavar(p: Param) -> str:
     return "|".join(p.choices) if p.choices else ("N" if p.kind == "int" else "TEXT")
 
 
@@ -100,18 +105,16 @@ def request_from_options(options: dict[str, Any]) -> SearchRequest:
     return SearchRequest.from_values(lambda key: by_key.get(key, []))
 
 
-def series_filters(specs: tuple[str, ...]) -> list[dict[str, list[str]]]:
-    """`--series-filter 2:source=lepoint.fr` options as each series' own URL keys (series numbered from 1)."""
-    own: list[dict[str, list[str]]] = []
+def series_filters(specs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`--series-filter 2:source=lepoint.fr` options as the page's per-series URL keys (s2.source=lepoint.fr; series from 1)."""
+    pairs = []
     for spec in specs:
         number, _, assignment = spec.partition(":")
         key, _, value = assignment.partition("=")
         if not number.isdigit() or not 1 <= int(number) <= 9 or not key or not value:
             raise QueryError(f"--series-filter {spec!r}: write it as N:key=value (2:source=lepoint.fr, 1:person=Emmanuel Macron)")
-        i = int(number) - 1
-        own.extend({} for _ in range(i + 1 - len(own)))
-        own[i].setdefault(key, []).append(value)
-    return own
+        pairs.append((f"s{int(number)}.{key}", value))
+    return pairs
 
 
 # --- a long run's progress ---------------------------------------------------------------------
@@ -144,12 +147,27 @@ class Progress:
             rate = self.done / (now - self.started)
             click.echo(f"{self.label.lower()}: {self.done}/{self.total} records ({rate:.1f}/s)", err=True)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
 
 
-def end_run(report, as_json: bool) -> None:
+class RunSummary(Protocol):
+    """What end_run prints: a run's report (index/indexing/runs.py's RunReport, index/distributed/enrich.py's EnrichReport)."""
+
+    @property
+    def line(self) -> str: ...
+
+    @property
+    def heading(self) -> str | None: ...
+
+    @property
+    def failures(self) -> list[Failure]: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def end_run(report: RunSummary, as_json: bool) -> None:
     """Print a run's report (JSON, or its summary line and each failure) and exit 0, or 1 if some input failed."""
     if as_json:
         echo_json(report.to_json())
@@ -222,7 +240,7 @@ def render_result(result: SearchResult, notice: str | None) -> None:
             click.echo("Years:     " + ", ".join(f"{f['value']} ({f['count']})" for f in facets["year"]))
 
 
-def render_merges(alias_file, merges: list[dict]) -> None:
+def render_merges(alias_file: Path, merges: list[dict[str, Any]]) -> None:
     click.echo(f"Alias file: {alias_file}")
     for entry in merges:
         parts = []
@@ -235,7 +253,7 @@ def render_merges(alias_file, merges: list[dict]) -> None:
         click.echo(f"{entry['name']} [{entry['articles']} articles] <- " + "; ".join(parts))
 
 
-def write_table(table, fmt: str, output) -> None:
+def write_table(table: Table, fmt: str, output: Path | None) -> None:
     """Write an export to a file or standard output; say on stderr when it was cut at its row limit."""
     from newsarchive.search.export import chunks
 
@@ -253,14 +271,13 @@ def write_table(table, fmt: str, output) -> None:
         click.echo(f"Warning: {table.cut_message} (--max-rows)", err=True)
 
 
-def render_trend(data: dict) -> None:
-    periods = [p["period"] for p in data["series"][0]["points"]]
-    click.echo(f"by {data['by']}: " + " | ".join(f"[{i + 1}] {s['label']} ({s['total']} articles)" for i, s in enumerate(data["series"])))
-    for j, period in enumerate(periods):
+def render_trend(trend: Trend) -> None:
+    click.echo(f"by {trend.by}: " + " | ".join(f"[{i + 1}] {s.label} ({s.total} articles)" for i, s in enumerate(trend.series)))
+    for j, period in enumerate(trend.periods()):
         cells = []
-        for s in data["series"]:
-            p = s["points"][j]
-            cells.append(f"{p['count']:>6} {p['share'] * 100:6.2f}%" if p["share"] is not None else f"{p['count']:>6}     - ")
+        for s in trend.series:
+            p = s.points[j]
+            cells.append(f"{p.count:>6} {p.share * 100:6.2f}%" if p.share is not None else f"{p.count:>6}     - ")
         click.echo(f"{period:>10}  " + "  ".join(cells))
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query
+from whoosh.searching import Searcher
 
 from newsarchive.index.article import Article
 from newsarchive.index.entities.aliases import Aliases
@@ -26,6 +28,7 @@ from newsarchive.index.store.schema import unpack_article
 
 from . import batch, entity, export, reports, trends
 from .engine import evaluate
+from .facet_arrays import LeafCache
 from .facets import FACETS, FacetCache
 from .keeping import Collections, Saved, SavedSearches
 from .plan import Planner
@@ -52,13 +55,13 @@ class Archive:
         self.collections = Collections(self.path)
         self.planner = Planner(self.schema, self.collections)
         self._local = threading.local()
-        self._facet_leaves: dict = {}  # each segment's facet pairs, reused across index generations
+        self._facet_leaves: LeafCache = {}  # each segment's facet pairs, reused across index generations
         self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path)))
         self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting))
 
     # -- this thread's view of the newest generation -----------------------------------------
 
-    def searcher(self):
+    def searcher(self) -> Searcher:
         """This thread's searcher, reopened when an indexing run has committed since."""
         s = getattr(self._local, "searcher", None)
         if s is None:
@@ -73,7 +76,7 @@ class Archive:
         s = self.searcher()
         return Snapshot(s, self._facets.get(s), self._arrays.get(s), self.schema)
 
-    def facet_cache(self, searcher=None) -> FacetCache:
+    def facet_cache(self, searcher: Searcher | None = None) -> FacetCache:
         """The facet arrays of the searcher's (default: this thread's) generation."""
         return self._facets.get(searcher or self.searcher())
 
@@ -139,15 +142,16 @@ class Archive:
         docnums, _ = matching(self.planner.plan(saved.request(), snap.reader, snap.facets), snap)
         return int((snap.facets.added[docnums] > saved.checked_generation).sum())
 
-    def batch(self, lines: list[str], filters: SearchRequest) -> list[dict[str, Any]]:
+    def batch(self, lines: list[str], filters: SearchRequest) -> list[batch.BatchRow]:
         """One line of figures per query or name, with the same filters (search/batch.py)."""
         return batch.run_batch(self.snapshot(), self.planner, lines, filters)
 
-    def export(self, request: SearchRequest, limit: int = export.DEFAULT_ROWS, page_url=None, start: int = 0) -> export.Table:
+    def export(self, request: SearchRequest, limit: int = export.DEFAULT_ROWS, page_url: Callable[[str], str] | None = None,
+               start: int = 0) -> export.Table:
         """Every article of the result set (at most `limit`, from the `start`-th), in the search's order, as rows to write."""
         return export.hit_table(self.snapshot(), self.planner, request, limit, page_url, start)
 
-    def trend(self, series: list[trends.Series], by: str | None = None) -> dict[str, Any]:
+    def trend(self, series: list[trends.Series], by: str | None = None) -> trends.Trend:
         """Counts, shares and stories per period of up to six searches (search/trends.py)."""
         return trends.trend(self.snapshot(), self.planner, series, by)
 
@@ -163,11 +167,11 @@ class Archive:
         """Every person the indexer merged names into (the `aliases` report)."""
         return reports.person_merges(self.snapshot())
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> reports.Stats:
         """Articles, distinct persons and countries, date range and size on disk."""
         return reports.stats(self.snapshot(), self.path)
 
-    def entity(self, kind: str, name: str) -> dict[str, Any] | None:
+    def entity(self, kind: str, name: str) -> entity.EntityPage | None:
         """The page of a person, organisation or country (None when the archive has no such value)."""
         return entity.entity(self.search, self.facet_cache(), kind, name)
 

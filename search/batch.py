@@ -14,13 +14,15 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from newsarchive.index.text import fold
 
+from .export import Table
+from .facets import FacetCache
 from .plan import Planner
 from .ranking import matching
 from .request import QueryError, SearchRequest
@@ -28,6 +30,36 @@ from .snapshot import Snapshot
 
 MAX_LINES = 1000
 COLUMNS = ("line", "query", "as", "total", "stories", "first_date", "last_date", "top_person", "top_source", "error")
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """The figures of one input line, or why it could not run (`error`; its figures are then left out)."""
+
+    line: int  # from 1, in input order
+    query: str
+    read_as: str | None = None  # "person" (a name of the archive) or "query"; None when the line did not get that far
+    total: int = 0
+    stories: int = 0
+    first_date: str | None = None
+    last_date: str | None = None
+    top_person: str | None = None
+    top_source: str | None = None
+    params: list[tuple[str, str]] | None = None  # the URL parameters of the line's search
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as in POST /api/batch and `newsarchive batch --json` (a failed line: its error, no figures)."""
+        head: dict[str, Any] = {"line": self.line, "query": self.query, **({"as": self.read_as} if self.read_as else {})}
+        if self.error is not None:
+            return {**head, "error": self.error}
+        return {**head, "total": self.total, "stories": self.stories, "first_date": self.first_date, "last_date": self.last_date,
+                "top_person": self.top_person, "top_source": self.top_source, "params": self.params}
+
+
+def table(rows: list[BatchRow]) -> Table:
+    """The rows as a table of COLUMNS (the downloads)."""
+    return Table(COLUMNS, [row.to_json() for row in rows])
 
 
 def read_lines(text: str, filename: str = "", column: str | None = None) -> list[str]:
@@ -54,49 +86,48 @@ def read_lines(text: str, filename: str = "", column: str | None = None) -> list
     return lines
 
 
-def _dialect(text: str):
+def _dialect(text: str) -> type[csv.Dialect]:
     try:
         return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         return csv.excel
 
 
-def run_batch(snap: Snapshot, planner: Planner, lines: Iterable[str], filters: SearchRequest) -> list[dict[str, Any]]:
-    """One result per input line, in input order: figures of the search `filters` with the line as its words."""
+def run_batch(snap: Snapshot, planner: Planner, lines: Iterable[str], filters: SearchRequest) -> list[BatchRow]:
+    """One row per input line, in input order: figures of the search `filters` with the line as its words."""
+    return [_run_line(snap, planner, number, line, filters) for number, line in enumerate(lines, start=1)]
+
+
+def _run_line(snap: Snapshot, planner: Planner, number: int, line: str, filters: SearchRequest) -> BatchRow:
     facets = snap.facets
-    results = []
-    for number, line in enumerate(lines, start=1):
-        result: dict[str, Any] = {"line": number, "query": line}
-        if not line:
-            results.append({**result, "error": "empty line"})
-            continue
-        try:
-            if facets.names["person"].known(facets.names["person"].merged_into.get(fold(line), fold(line))):
-                request = replace(filters, query="", persons=[*filters.persons, line], page=1).validate()
-                result["as"] = "person"
-            else:
-                request = replace(filters, query=line, page=1).validate()
-                result["as"] = "query"
-            docnums, _ = matching(planner.plan(request, snap.reader, facets), snap)
-        except QueryError as exc:
-            results.append({**result, "error": str(exc)})
-            continue
-        days = facets.days[docnums]
-        dated = days[days > 0]
-        result.update({
-            "total": int(docnums.size),
-            "stories": int(np.unique(facets.groups[docnums]).size) if docnums.size else 0,
-            "first_date": _day(int(dated.min())) if dated.size else None,
-            "last_date": _day(int(dated.max())) if dated.size else None,
-            "top_person": _top(facets, "person", docnums, besides=line),
-            "top_source": _top(facets, "source", docnums),
-            "params": request.to_values(),
-        })
-        results.append(result)
-    return results
+    if not line:
+        return BatchRow(number, line, error="empty line")
+    read_as = None
+    try:
+        if facets.names["person"].known(facets.names["person"].merged_into.get(fold(line), fold(line))):
+            request = replace(filters, query="", persons=[*filters.persons, line], page=1).validate()
+            read_as = "person"
+        else:
+            request = replace(filters, query=line, page=1).validate()
+            read_as = "query"
+        docnums, _ = matching(planner.plan(request, snap.reader, facets), snap)
+    except QueryError as exc:
+        return BatchRow(number, line, read_as, error=str(exc))
+    days = facets.days[docnums]
+    dated = days[days > 0]
+    return BatchRow(
+        number, line, read_as,
+        total=int(docnums.size),
+        stories=int(np.unique(facets.groups[docnums]).size) if docnums.size else 0,
+        first_date=_day(int(dated.min())) if dated.size else None,
+        last_date=_day(int(dated.max())) if dated.size else None,
+        top_person=_top(facets, "person", docnums, besides=line),
+        top_source=_top(facets, "source", docnums),
+        params=request.to_values(),
+    )
 
 
-def _top(facets, kind: str, docnums: np.ndarray, besides: str = "") -> str | None:
+def _top(facets: FacetCache, kind: str, docnums: np.ndarray, besides: str = "") -> str | None:
     """The value of a facet most often among `docnums`, shown as the facets show it, or None; with `besides`, a name
     sharing no word with it (the person a name line is about is not who appears "with" it)."""
     own = {w for w in fold(besides).split() if len(w) > 2}

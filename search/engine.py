@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query, scoring
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 
 from .postings import IndexArrays
 
@@ -34,7 +36,7 @@ class Matches:
 # -- evaluation ------------------------------------------------------------------------------
 
 
-def evaluate(q: query.Query, arrays: IndexArrays, reader, schema) -> Matches:
+def evaluate(q: query.Query, arrays: IndexArrays, reader: IndexReader, schema: Schema) -> Matches:
     """The documents matching `q` and their BM25F scores (as Whoosh's matchers would score them)."""
     if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
         return _empty()
@@ -77,7 +79,7 @@ def _boosted(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.docs, m.scores * boost)
 
 
-def _term(q: query.Term, arrays: IndexArrays, reader, schema) -> Matches:
+def _term(q: query.Term, arrays: IndexArrays, reader: IndexReader, schema: Schema) -> Matches:
     if q.fieldname not in schema:
         return _empty()
     field = schema[q.fieldname]
@@ -99,7 +101,7 @@ def _term(q: query.Term, arrays: IndexArrays, reader, schema) -> Matches:
     return _boosted(Matches(docs, scores), q.boost)
 
 
-def _phrase(q: query.Phrase, arrays: IndexArrays, reader, schema) -> Matches:
+def _phrase(q: query.Phrase, arrays: IndexArrays, reader: IndexReader, schema: Schema) -> Matches:
     """Documents with the words at consecutive positions, scored as Whoosh does: the sum of the words' scores."""
     if q.slop != 1 or q.fieldname not in schema or not schema[q.fieldname].format.supports("positions"):
         raise Unsupported("phrase with slop, or on a field without positions")
@@ -107,7 +109,7 @@ def _phrase(q: query.Phrase, arrays: IndexArrays, reader, schema) -> Matches:
     if not words:
         return _empty()
     base = _intersect([_term(query.Term(q.fieldname, w), arrays, reader, schema) for w in words])
-    starts = None  # doc << 32 | position of the phrase's first word, for every candidate occurrence
+    starts: np.ndarray | None = None  # doc << 32 | position of the phrase's first word, for every candidate occurrence
     for i, word in enumerate(words):
         if base.docs.size == 0:
             return _empty()
@@ -122,8 +124,10 @@ def _phrase(q: query.Phrase, arrays: IndexArrays, reader, schema) -> Matches:
         # distinct, so they are intersected by binary search, without sorting them again.
         keys = keys[positions >= 0]
         starts = keys if starts is None else _sorted_intersection(starts, keys)
-    docs = starts >> 32
-    found = docs[np.r_[True, docs[1:] != docs[:-1]]] if docs.size else docs
+    if starts is None:  # no word: returned above
+        return _empty()
+    with_phrase = starts >> 32
+    found = with_phrase[np.r_[True, with_phrase[1:] != with_phrase[:-1]]] if with_phrase.size else with_phrase
     keep = _sorted_members(base.docs, found)
     return _boosted(Matches(base.docs[keep], base.scores[keep]), q.boost)
 

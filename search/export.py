@@ -43,9 +43,10 @@ JOIN = " ; "  # between the values of a multi-valued cell
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> str:
+    """`fmt` when it is one of `allowed` (by default: every export format), else QueryError naming them."""
+    if fmt not in allowed:
+        raise QueryError(f"unknown format {fmt[:20]!r}: use {', '.join(allowed[:-1])} or {allowed[-1]}")
     return fmt
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.reading import IndexReader
 
 from newsarchive.index.store.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
 
@@ -24,20 +25,24 @@ class LeafField:
     vals: np.ndarray
 
 
-def leaf_key(leaf) -> tuple:
+LeafKey = tuple[str, int]
+LeafCache = dict[LeafKey, dict[str, LeafField]]  # the facet fields of each segment read, by leaf_key
+
+
+def leaf_key(leaf: IndexReader) -> LeafKey:
     """What identifies a segment's facet pairs: the segment, and its deletions (they only grow)."""
     segment = leaf.segment()
     return segment.segid, segment.deleted_count()
 
 
-def load_leaf(leaf) -> dict[str, LeafField]:
+def load_leaf(leaf: IndexReader) -> dict[str, LeafField]:
     """The facet fields of one segment, from its facet column, or its postings if it has none (older indexes)."""
     if FACET_COLUMN in leaf.schema and leaf.has_column(FACET_COLUMN):
         return _from_column(leaf)
     return {name: _from_postings(leaf, name) for name in FACET_FIELDS}
 
 
-def _from_column(leaf) -> dict[str, LeafField]:
+def _from_column(leaf: IndexReader) -> dict[str, LeafField]:
     column = leaf.column_reader(FACET_COLUMN)
     indexes: list[dict[str, int]] = [{} for _ in FACET_FIELDS]
     docs: list[list[int]] = [[] for _ in FACET_FIELDS]
@@ -52,7 +57,7 @@ def _from_column(leaf) -> dict[str, LeafField]:
             for i, name in enumerate(FACET_FIELDS)}
 
 
-def _from_postings(leaf, fieldname: str) -> LeafField:
+def _from_postings(leaf: IndexReader, fieldname: str) -> LeafField:
     values: list[str] = []
     docs: list[np.ndarray] = []
     vals: list[np.ndarray] = []

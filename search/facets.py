@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from babel import Locale
+from whoosh.analysis import Analyzer
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from newsarchive.index.entities.aliases import Aliases, resolve_person_keys
 from newsarchive.index.entities.countries import country_label, resolve_country
@@ -25,7 +30,7 @@ from newsarchive.index.extraction.sources import Sources, key_of
 from newsarchive.index.store.schema import FACET_FIELDS
 from newsarchive.index.text import fold
 
-from .facet_arrays import FieldFacet, leaf_key, load_leaf
+from .facet_arrays import FieldFacet, LeafCache, leaf_key, load_leaf
 from .names import NameFacet
 from .request import QueryError
 
@@ -58,14 +63,14 @@ _ACCENTED = {"a": "àâä", "c": "ç", "e": "éèêë", "i": "îï", "o": "ôö"
 _VARIANTS = {chr(c): chr(c) + _ACCENTED.get(chr(c), "") for c in range(ord("a"), ord("z") + 1)}
 
 
-def exact_forms_starting(reader, folded: str) -> list[str]:
+def exact_forms_starting(reader: IndexReader, folded: str) -> list[str]:
     """The terms of the exact-form field whose first letters fold to `folded`, from the term index (no full scan)."""
     if "exact" not in reader.indexed_field_names():
         return []
     prefixes = [""]
     for letter in folded:
         prefixes = [p + v for p in prefixes for v in _VARIANTS.get(letter, letter)]
-    found = set()
+    found: set[str] = set()
     for prefix in prefixes:
         found.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("exact", prefix))
     return sorted(found)
@@ -96,7 +101,8 @@ def resolve_language(text: str) -> str | None:
 class FacetCache:
     """Everything needed to count and label facets for one index generation."""
 
-    def __init__(self, searcher, aliases: Aliases | None = None, leaves: dict | None = None, sources: Sources | None = None) -> None:
+    def __init__(self, searcher: Searcher, aliases: Aliases | None = None, leaves: LeafCache | None = None,
+                 sources: Sources | None = None) -> None:
         """`leaves`, kept by the caller between index generations, holds each segment's pairs:
         after a commit only the new segments are read."""
         reader = searcher.reader()
@@ -149,10 +155,10 @@ class FacetCache:
             best.setdefault(pair // n, pair % n)
         return {key: self.sources.labels.get(key) or (names.values[best[i]] if i in best else key) for i, key in enumerate(sources.values)}
 
-    def _load(self, reader, leaves: dict) -> dict[str, FieldFacet]:
+    def _load(self, reader: IndexReader, leaves: LeafCache) -> dict[str, FieldFacet]:
         """Every facet field over the index, from the segments' pairs (`leaves` caches them by segment)."""
         segments = reader.leaf_readers() if self.ndocs else []
-        loaded = {}
+        loaded: LeafCache = {}
         for leaf, _ in segments:
             key = leaf_key(leaf)
             loaded[key] = leaves[key] if key in leaves else load_leaf(leaf)
@@ -196,12 +202,12 @@ class FacetCache:
         facet = self.fields[kind]
         if kind == "source":
             key = key_of(value)
-            key = self.source_merges.get(key, key)
+            key = self.source_merges.get(key, key) if key is not None else None
             targets = [key] if key in facet.index else [k for k, label in self.source_labels.items() if fold(label) == fold(value)]
             return [term for k in targets for term in (k, *self.source_members.get(k, []))]
         return [v for v in facet.values if fold(v) == fold(value)]
 
-    def shown(self, kind: str, value: str):
+    def shown(self, kind: str, value: str) -> str | dict[str, str]:
         """A filter value as the result reports it: a display name, or its code or key with a label."""
         if kind == "country":
             code = resolve_country(value) or value
@@ -232,7 +238,7 @@ class FacetCache:
         self.group_ids = facet.values
         return groups
 
-    def _column(self, reader, name: str) -> np.ndarray:
+    def _column(self, reader: IndexReader, name: str) -> np.ndarray:
         """A numeric column over the whole index, segment by segment; zeros where a segment was written without it."""
         values = np.zeros(self.ndocs, dtype=np.int64)
         if name not in reader.schema:
@@ -244,7 +250,7 @@ class FacetCache:
                 values[offset:offset + count] = np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)
         return values
 
-    def _years(self, reader) -> np.ndarray:
+    def _years(self, reader: IndexReader) -> np.ndarray:
         """Publication year per document (0 when undated), from the day_newest column."""
         self.days = self._column(reader, "day_newest")
         self.added = self._column(reader, "added")  # the generation that first committed each article (0: before it was kept)
@@ -286,14 +292,14 @@ class FacetCache:
         ordered = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), fold(self.label(kind, facet.values[i]))))
         return [(facet.values[i], int(counts[i])) for i in ordered[:limit]]
 
-    def values(self, kind: FacetKind, mask: np.ndarray | None, limit: int, by_group: bool = False) -> list[dict]:
+    def values(self, kind: FacetKind, mask: np.ndarray | None, limit: int, by_group: bool = False) -> list[dict[str, Any]]:
         """One facet of a selection, as the result JSON gives it."""
         top = self.top(kind.name, mask, limit, by_group)
         if kind.labelled:
             return [{"value": v, "label": self.label(kind.name, v), "count": n} for v, n in top]
         return [{"value": self.label(kind.name, v), "count": n} for v, n in top]
 
-    def counts(self, mask: np.ndarray | None, limit: int, by_group: bool = False) -> dict[str, list[dict]]:
+    def counts(self, mask: np.ndarray | None, limit: int, by_group: bool = False) -> dict[str, list[dict[str, Any]]]:
         """Every facet of a selection, and its years, as the result JSON gives them."""
         found = {kind.name: self.values(kind, mask, limit, by_group) for kind in FACETS}
         found["year"] = [{"value": year, "count": n} for year, n in self.year_counts(mask, by_group=by_group)]
@@ -315,7 +321,7 @@ class FacetCache:
         values, counts = np.unique(years, return_counts=True)
         return [(int(v), int(c)) for v, c in zip(values, counts, strict=True)]
 
-    def word_forms(self, reader, analyzer):
+    def word_forms(self, reader: IndexReader, analyzer: Analyzer) -> Callable[[str], list[tuple[str, int]]]:
         """A function: analysed term -> [(word form as written, articles)] from the exact-form field."""
         cache = self.__dict__.setdefault("_forms_of", {})
 

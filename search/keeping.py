@@ -41,7 +41,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _shape(data: Any, path: Path, key: str) -> dict:
+def _shape(data: Any, path: Path, key: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get(key, {}), dict):
         raise UserFileError(f"{path} does not hold {key!r} by name; fix or remove it")
     return data
@@ -71,10 +71,9 @@ class Saved:
     def from_json(cls, name: str, data: Any) -> Saved:
         """A saved search as saved.json holds it; ValueError when it lacks a field or a field has another shape."""
         params = data.get("params") if isinstance(data, dict) else None
-        sound = (isinstance(params, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params)
-                 and isinstance(data.get("created"), str) and isinstance(data.get("checked"), str)
-                 and str(data.get("checked_generation")).isdigit())
-        if not sound:
+        if not (isinstance(params, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params)
+                and isinstance(data.get("created"), str) and isinstance(data.get("checked"), str)
+                and str(data.get("checked_generation")).isdigit()):
             raise ValueError(f"the saved search {name!r} lacks its fields (params, created, checked, checked_generation)")
         return cls(name, [(k, v) for k, v in params], data["created"], data["checked"], int(data["checked_generation"]))
 
@@ -85,7 +84,7 @@ class SavedSearches:
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / SAVED
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         return _shape(read_json(self.path, {"searches": {}}), self.path, "searches").get("searches", {})
 
     def all(self) -> list[Saved]:
@@ -147,7 +146,7 @@ class Collections:
     def __init__(self, folder: Path) -> None:
         self.path = Path(folder) / COLLECTIONS
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         return _shape(read_json(self.path, {"collections": {}}), self.path, "collections").get("collections", {})
 
     def names(self) -> list[str]:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from whoosh import query
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
 
 from newsarchive.index.text import fold
 
 from .facets import FACETS, NAME_FACETS, FacetCache
+from .keeping import Collections
+from .postings import IndexArrays
 from .query import WITHIN_FIELDS, date_filter, free_text_query, is_free_text, make_parser, parse_query, query_terms
 from .request import WITHIN, QueryError, SearchRequest
 
@@ -57,7 +62,7 @@ class Plan:
 class Planner:
     """Plans requests for one index schema; remembers parsed query texts (Whoosh queries are immutable)."""
 
-    def __init__(self, schema, collections=None) -> None:
+    def __init__(self, schema: Schema, collections: Collections | None = None) -> None:
         """`collections` (keeping.Collections) gives the articles of a `collection=` filter."""
         self.schema = schema
         self.collections = collections
@@ -74,7 +79,7 @@ class Planner:
             self._parsed[(within, text)] = found
         return found
 
-    def plan(self, request: SearchRequest, reader, facets: FacetCache, arrays=None) -> Plan:
+    def plan(self, request: SearchRequest, reader: IndexReader, facets: FacetCache, arrays: IndexArrays | None = None) -> Plan:
         """The queries of a validated request, against this reader's terms and these facets' person names.
 
         With the generation's `arrays` (postings.IndexArrays), term frequencies come from its cache.
@@ -82,7 +87,7 @@ class Planner:
         notice = None
         free_text = request.within == "text" and is_free_text(request.query)
         if free_text:
-            frequency = (lambda field, term: arrays.doc_frequency(reader, field, term)) if arrays is not None else None
+            frequency = partial(arrays.doc_frequency, reader) if arrays is not None else None
             text_query = free_text_query(request.query, self.schema, reader, doc_frequency=frequency)
             notice = "free_text" if text_query is not None else "no_known_word"
             text_query = text_query or query.NullQuery
@@ -104,7 +109,7 @@ class Planner:
         """The articles kept in any of the request's collections (QueryError for a collection that does not exist)."""
         if not request.collections:
             return []
-        ids = []
+        ids: list[str] = []
         for name in request.collections:
             kept = self.collections.articles(name) if self.collections is not None else None
             if kept is None:
@@ -113,7 +118,7 @@ class Planner:
         shown["collections"] = list(request.collections)
         return [_any_term("id", list(dict.fromkeys(ids))) if ids else query.NullQuery]
 
-    def _names_as_written(self, q: query.Query, text: str, reader, facets: FacetCache) -> query.Query:
+    def _names_as_written(self, q: query.Query, text: str, reader: IndexReader, facets: FacetCache) -> query.Query:
         """A capitalised query word that is the surname of a person of the archive matches the name, not its stem's family.
 
         Snowball stems "Macron", "macronie" and "macroniste" alike; a user who types the name
@@ -130,7 +135,7 @@ class Planner:
         if not typed or "exact" not in self.schema:
             return q
 
-        def rewrite(node):
+        def rewrite(node: query.Query) -> query.Query:
             if isinstance(node, query.Term) and node.fieldname in ("title", "body") and node.text in typed:
                 forms = facets.written_forms(typed[node.text])
                 if forms:
@@ -160,7 +165,7 @@ _NAMED_FIELDS = (*NAME_FACETS, "source", "agency")
 def _resolve_names(q: query.Query, facets: FacetCache) -> query.Query:
     """`person:lavrov` -> the person keys it names ("serguei lavrov"); the same for organisations, sources and agencies."""
 
-    def rewrite(node):
+    def rewrite(node: query.Query) -> query.Query:
         if isinstance(node, (query.Term, query.Phrase)) and node.fieldname in _NAMED_FIELDS:
             text = node.text if isinstance(node, query.Term) else " ".join(node.words)
             terms = facets.terms_for(node.fieldname, text)

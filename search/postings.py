@@ -10,14 +10,22 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 import numpy as np
 from whoosh import scoring
+from whoosh.reading import IndexReader
+from whoosh.scoring import WeightingModel
 
 from newsarchive.index.store.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
 
 POSTINGS_BUDGET = 8_000_000  # postings kept in the term cache (8 bytes each: ~64 MB)
 CACHED_FREQUENCIES = 200_000  # terms whose document frequency and idf are remembered (cleared beyond)
+
+K = TypeVar("K")
+V = TypeVar("V")
+Entry = TypeVar("Entry", tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray])
 
 
 class IndexArrays:
@@ -27,7 +35,7 @@ class IndexArrays:
     generation) to anything that reads the index, since Whoosh readers are not thread-safe.
     """
 
-    def __init__(self, reader, weighting=None) -> None:
+    def __init__(self, reader: IndexReader, weighting: WeightingModel | None = None) -> None:
         self.B, self.K1 = bm25f_parameters(weighting or scoring.BM25F())
         self.ndocs = reader.doc_count_all()
         self.live = np.ones(self.ndocs, dtype=bool)
@@ -39,29 +47,29 @@ class IndexArrays:
         self._idf: dict[tuple[str, str], float] = {}
         self._df: dict[tuple[str, str], int] = {}
         self._avg: dict[str, float] = {}
-        self._postings: OrderedDict[tuple, tuple] = OrderedDict()  # term postings and term positions
+        self._postings: OrderedDict[tuple[str, ...], tuple[np.ndarray, ...]] = OrderedDict()  # term postings and term positions
         self._cached = 0
         self._lock = threading.Lock()
 
     # -- statistics, as Whoosh's searcher computes them ---------------------------------------
 
-    def doc_frequency(self, reader, fieldname: str, text: str) -> int:
+    def doc_frequency(self, reader: IndexReader, fieldname: str, text: str) -> int:
         """Whoosh's document frequency of a term (deleted documents counted), cached: each lookup asks every segment."""
         return _remembered(self._df, (fieldname, text), lambda: reader.doc_frequency(fieldname, text))
 
-    def idf(self, reader, fieldname: str, text: str) -> float:
+    def idf(self, reader: IndexReader, fieldname: str, text: str) -> float:
         """Whoosh's idf: log(N / (df + 1)) + 1, N counting deleted documents too (cached)."""
         return _remembered(self._idf, (fieldname, text),
                            lambda: math.log(self.ndocs / (self.doc_frequency(reader, fieldname, text) + 1)) + 1)
 
-    def avg_length(self, reader, fieldname: str) -> float:
+    def avg_length(self, reader: IndexReader, fieldname: str) -> float:
         """Average length of the field over all documents (Whoosh's avg_field_length)."""
         found = self._avg.get(fieldname)
         if found is None:
             found = self._avg[fieldname] = (reader.field_length(fieldname) / (self.ndocs or 1)) or 1
         return found
 
-    def lengths(self, reader, fieldname: str) -> np.ndarray:
+    def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
         """Each document's length of the field, as stored (one byte, quantised) and decoded."""
         found = self._lengths.get(fieldname)
         if found is None:
@@ -74,40 +82,40 @@ class IndexArrays:
 
     # -- postings --------------------------------------------------------------------------
 
-    def postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term, live documents only; cached."""
         return self._cached_read((fieldname, text), lambda: self._read_postings(reader, fieldname, text))
 
-    def positions(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def positions(self, reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document numbers, offsets, positions) of a term in CSR form: document i's positions are
         positions[offsets[i]:offsets[i + 1]]; live documents only; cached with the postings."""
         return self._cached_read((fieldname, text, "positions"), lambda: self._read_positions(reader, fieldname, text))
 
-    def _cached_read(self, key: tuple, read):
+    def _cached_read(self, key: tuple[str, ...], read: Callable[[], Entry]) -> Entry:
         # The read happens outside the lock, so threads reading other terms do not wait;
         # when two threads miss the same term, both read it and the first one stored is
         # kept (storing the second too would count the term twice against the budget).
         with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
+            cached = self._postings.get(key)
+            if cached is not None:
                 self._postings.move_to_end(key)
-                return found
+                return cast(Entry, cached)  # the key says which: (field, text) postings, (field, text, "positions") positions
         found = read()
         with self._lock:
             stored = self._postings.get(key)
             if stored is not None:
                 self._postings.move_to_end(key)
-                return stored
+                return cast(Entry, stored)
             self._postings[key] = found
             self._cached += _size(found)
             self._evict()
         return found
 
-    def _read_positions(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _read_positions(self, reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         btext = text.encode("utf-8")
         decode = reader.schema[fieldname].format.decoder("positions")
-        ids: list = []
-        lists: list = []
+        ids: list[int] = []
+        lists: list[list[int]] = []
         for leaf, offset in reader.leaf_readers():
             if (fieldname, btext) in leaf:
                 leaf_ids, positions = leaf_positions(leaf, fieldname, btext, decode)
@@ -128,9 +136,9 @@ class IndexArrays:
             _, value = self._postings.popitem(last=False)
             self._cached -= _size(value)
 
-    def _read_postings(self, reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ids: list = []
-        weights: list = []
+    def _read_postings(self, reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         btext = text.encode("utf-8") if isinstance(text, str) else text
         for leaf, offset in reader.leaf_readers():
             if (fieldname, btext) not in leaf:
@@ -148,7 +156,7 @@ class IndexArrays:
         return docs, wts
 
 
-def _remembered(cache: dict, key, compute):
+def _remembered(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
     """cache[key], computed on a miss; the cache is emptied once it holds CACHED_FREQUENCIES entries."""
     found = cache.get(key)
     if found is None:
@@ -158,6 +166,6 @@ def _remembered(cache: dict, key, compute):
     return found
 
 
-def _size(value: tuple) -> int:
+def _size(value: tuple[np.ndarray, ...]) -> int:
     # What a cache entry costs against POSTINGS_BUDGET: its postings, or its positions.
     return value[0].size if len(value) == 2 else value[2].size

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 
 from whoosh import qparser, query
+from whoosh.analysis import Analyzer
+from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.reading import IndexReader
 
 from .request import QueryError
 
@@ -47,7 +51,7 @@ _FIELD_NAMES = sorted({*FIELD_ALIASES, *(a for aliases in FIELD_ALIASES.values()
 _FIELD_PREFIX = re.compile(r"(?<![\w-])(?:{}):".format("|".join(map(re.escape, _FIELD_NAMES))), re.I)
 
 
-def make_parser(schema, within: str = "text") -> qparser.QueryParser:
+def make_parser(schema: Schema, within: str = "text") -> qparser.QueryParser:
     """The query parser: words AND-ed in title and body (or the `within` fields), "phrases", AND/OR/NOT (and ET/OU/SAUF), fields."""
     boosts = {name: weight for name, weight in WITHIN_FIELDS[within].items() if name in schema}
     parser = qparser.MultifieldParser(list(boosts), schema, fieldboosts=boosts, group=qparser.AndGroup)
@@ -65,8 +69,8 @@ def make_parser(schema, within: str = "text") -> qparser.QueryParser:
     return parser
 
 
-def _errors(node) -> list[str]:
-    found = []
+def _errors(node: syntax.SyntaxNode) -> list[str]:
+    found: list[str] = []
     if isinstance(node, syntax.ErrorNode):
         found.append(node.message)
     for child in getattr(node, "nodes", []) or []:
@@ -133,7 +137,8 @@ def is_free_text(text: str) -> bool:
     return not (_OPERATORS.search(text) or _IN_WORD_WILDCARD.search(text) or _FIELD_PREFIX.search(text))
 
 
-def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS, doc_frequency=None) -> query.Query | None:
+def free_text_query(text: str, schema: Schema, reader: IndexReader, max_terms: int = FREE_TEXT_TERMS,
+                    doc_frequency: Callable[[str, str], int] | None = None) -> query.Query | None:
     """A ranked OR over the `max_terms` rarest terms of `text` in titles and bodies (None if no term is in the archive).
 
     Rarest first by document frequency, ties in query order. BM25 then ranks documents
@@ -159,14 +164,14 @@ def free_text_query(text: str, schema, reader, max_terms: int = FREE_TEXT_TERMS,
     return query.Or([query.Or([query.Term("title", t, boost=0.5), query.Term("body", t)]) for t in chosen])
 
 
-def word_pairs(text: str, analyzer) -> set[tuple[str, str]]:
+def word_pairs(text: str, analyzer: Analyzer) -> set[tuple[str, str]]:
     """Consecutive analysed terms of `text` (stop words do not separate them: they are not indexed)."""
     spans = getattr(analyzer, "spans", None)
     tokens = [(pos, term) for pos, _, _, term, _ in spans(text)] if spans else [(t.pos, t.text) for t in analyzer(text, positions=True)]
     return {(a, b) for (pa, a), (pb, b) in itertools.pairwise(tokens) if pb == pa + 1}
 
 
-def shared_pairs(text: str, pairs: set[tuple[str, str]], analyzer) -> set[tuple[str, str]]:
+def shared_pairs(text: str, pairs: set[tuple[str, str]], analyzer: Analyzer) -> set[tuple[str, str]]:
     """The query's word `pairs` that `text` holds in sequence: `pairs & word_pairs(text, analyzer)`, without positions.
 
     With stop words renumbered away (the French chain), consecutive kept terms are
@@ -177,10 +182,10 @@ def shared_pairs(text: str, pairs: set[tuple[str, str]], analyzer) -> set[tuple[
     kept_terms = getattr(analyzer, "kept_terms", None)
     if kept_terms is None or not getattr(analyzer, "renumber", False):
         return pairs & word_pairs(text, analyzer)
-    found = set()
+    found: set[tuple[str, str]] = set()
     previous = None
     for term in kept_terms(text):
-        if (previous, term) in pairs:
+        if previous is not None and (previous, term) in pairs:
             found.add((previous, term))
         previous = term
     return found

@@ -91,7 +91,7 @@ def ranked_page(plan: Plan, snap: Snapshot, matches: Matches, collapsed: bool) -
     size = matches.docs.size
     n = min(size, wanted * COLLAPSE_WINDOW if collapsed else wanted)
     groups = snap.facets.groups
-    reranked: dict = {}  # a growing window keeps the same best candidates: re-ordered once
+    reranked: dict[tuple[int, ...], np.ndarray] = {}  # a growing window keeps the same best candidates: re-ordered once
     while True:
         order = _order(plan, snap, matches, pairs or None, n, reranked)
         if collapsed:
@@ -105,7 +105,8 @@ def ranked_page(plan: Plan, snap: Snapshot, matches: Matches, collapsed: bool) -
     return [(int(matches.docs[i]), float(matches.scores[i])) for i in order]
 
 
-def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, str]] | None, n: int, reranked: dict) -> np.ndarray:
+def _order(plan: Plan, snap: Snapshot, matches: Matches, pairs: set[tuple[str, str]] | None, n: int,
+           reranked: dict[tuple[int, ...], np.ndarray]) -> np.ndarray:
     """Indexes into `matches` of its first `n` in the requested order (`reranked` remembers the proximity re-ranking)."""
     sort = plan.request.sort
     days = snap.facets.days

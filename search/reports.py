@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def person_merges(snap: Snapshot) -> list[dict[str, Any]]:
         if persons.counts_before_merges.get(key):
             merged.setdefault(target, []).append({"name": persons.name(key) if key in persons.names else key,
                                                   "count": persons.counts_before_merges[key]})
-    entries = []
+    entries: list[dict[str, Any]] = []
     for i, key in enumerate(persons.field.values):
         articles = int(persons.field.doc_counts[i])
         if not articles or not (key in spellings or key in mentions or key in merged):
@@ -100,20 +101,56 @@ def person_merges(snap: Snapshot) -> list[dict[str, Any]]:
     return entries
 
 
-def stats(snap: Snapshot, path: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stats:
+    """What an archive holds: articles, distinct values of the main facets, the dates it spans, its size on disk."""
+
+    index: Path
+    articles: int
+    persons: int
+    organisations: int
+    countries: int
+    sources: int
+    date_from: dt.date | None
+    date_to: dt.date | None
+    size_bytes: int
+
+    @property
+    def size_mb(self) -> float:
+        return round(self.size_bytes / 1_048_576, 2)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `newsarchive stats --json`."""
+        return {
+            "index": str(self.index),
+            "articles": self.articles,
+            "persons": self.persons,
+            "organisations": self.organisations,
+            "countries": self.countries,
+            "sources": self.sources,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "size_bytes": self.size_bytes,
+            "size_mb": self.size_mb,
+        }
+
+
+def stats(snap: Snapshot, path: Path) -> Stats:
     """Articles, distinct persons and countries, date range and size on disk."""
     facets = snap.facets
     span = facets.date_range()
-    size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-    return {
-        "index": str(path),
-        "articles": snap.searcher.doc_count(),
-        "persons": int((facets.facet("person").doc_counts > 0).sum()),
-        "organisations": int((facets.facet("organisation").doc_counts > 0).sum()),
-        "countries": int((facets.facet("country").doc_counts > 0).sum()),
-        "sources": int((facets.facet("source").doc_counts > 0).sum()),
-        "date_from": span[0].isoformat() if span else None,
-        "date_to": span[1].isoformat() if span else None,
-        "size_bytes": size,
-        "size_mb": round(size / 1_048_576, 2),
-    }
+
+    def distinct(kind: str) -> int:
+        return int((facets.facet(kind).doc_counts > 0).sum())
+
+    return Stats(
+        index=path,
+        articles=snap.searcher.doc_count(),
+        persons=distinct("person"),
+        organisations=distinct("organisation"),
+        countries=distinct("country"),
+        sources=distinct("source"),
+        date_from=span[0] if span else None,
+        date_to=span[1] if span else None,
+        size_bytes=sum(p.stat().st_size for p in path.iterdir() if p.is_file()),
+    )

@@ -196,7 +196,7 @@ class SearchRequest:
 
 _FIELDS = dataclasses.fields(SearchRequest)
 PARAMS: tuple[Param, ...] = tuple(dataclasses.replace(f.metadata["param"], name=f.name) for f in _FIELDS)
-DEFAULTS: dict[str, Any] = {f.name: f.default if f.default is not dataclasses.MISSING else f.default_factory() for f in _FIELDS}
+DEFAULTS: dict[str, Any] = dict(vars(SearchRequest()))  # every parameter's default value
 
 
 def _clean(text: str) -> str:
@@ -225,3 +225,11 @@ def parse_date_bound(text: str | None, end: bool = False) -> dt.date | None:
         return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
     except ValueError:
         raise QueryError(f"{text!r} is not a real date") from None
+
+
+def date_span(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the period YYYY, YYYY-MM or YYYY-MM-DD names (2017-02: 1 and 28 February)."""
+    first, last = parse_date_bound(text), parse_date_bound(text, end=True)
+    if first is None or last is None:
+        raise QueryError("a period needs a date: YYYY, YYYY-MM or YYYY-MM-DD")
+    return first, last

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from whoosh.analysis import Analyzer
 
 from newsarchive.index.entities.countries import country_label
 from newsarchive.index.extraction.sources import source_key
@@ -132,7 +134,7 @@ class SearchResult:
 
 
 def make_hit(snap: Snapshot, docnum: int, score: float | None, terms: set[str], request: SearchRequest,
-             versions: np.ndarray | None = None, speakers: set[str] = frozenset()) -> Hit:
+             versions: np.ndarray | None = None, speakers: AbstractSet[str] = frozenset()) -> Hit:
     """The hit for one document: its snippet (the passages with the most query words), tags, group and quotations."""
     article = unpack_article(snap.searcher.stored_fields(docnum).get("article"))
     text = article.get("text") or ""
@@ -163,7 +165,7 @@ def make_hit(snap: Snapshot, docnum: int, score: float | None, terms: set[str], 
     )
 
 
-def _quotes(snap: Snapshot, article: dict, terms: set[str], analyzer, speakers: set[str]) -> list[dict[str, Any]]:
+def _quotes(snap: Snapshot, article: dict[str, Any], terms: set[str], analyzer: Analyzer, speakers: AbstractSet[str]) -> list[dict[str, Any]]:
     """The article's quotations by `speakers` (any, when empty) that hold the words looked for, highlighted."""
     quotes = []
     for q in article.get("quotes") or []:

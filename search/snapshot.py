@@ -11,6 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
 from .facets import FacetCache
 from .postings import IndexArrays
 
@@ -21,17 +25,17 @@ T = TypeVar("T")
 class Snapshot:
     """What a search of one generation needs: this thread's searcher, the generation's facets and arrays, the schema."""
 
-    searcher: object
+    searcher: Searcher
     facets: FacetCache
     arrays: IndexArrays
-    schema: object
+    schema: Schema
 
     @property
-    def reader(self):
+    def reader(self) -> IndexReader:
         return self.searcher.reader()
 
 
-def generation_of(searcher) -> int:
+def generation_of(searcher: Searcher) -> int:
     """The index generation a searcher reads (an identity for readers that have none)."""
     generation = searcher.reader().generation()
     return generation if generation is not None else id(searcher.reader())
@@ -40,12 +44,12 @@ def generation_of(searcher) -> int:
 class PerGeneration(Generic[T]):
     """The value `build(searcher)` made for the newest generation seen; built once under a lock, older ones dropped."""
 
-    def __init__(self, build: Callable[[object], T]) -> None:
+    def __init__(self, build: Callable[[Searcher], T]) -> None:
         self._build = build
         self._lock = threading.Lock()
         self._current: tuple[int, T] | None = None  # one tuple, read and replaced atomically
 
-    def get(self, searcher) -> T:
+    def get(self, searcher: Searcher) -> T:
         generation = generation_of(searcher)
         current = self._current
         if current is not None and current[0] == generation:

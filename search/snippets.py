@@ -8,10 +8,12 @@ from functools import lru_cache
 
 from markupsafe import escape
 from unidecode import unidecode
+from whoosh.analysis import Analyzer
 
 from newsarchive.index.analysis import stemmer_of
 
 ELLIPSIS = "…"
+Match = tuple[int, int, str]  # (start, end, term) of a word of the text that analyses to a term looked for
 
 
 @dataclass
@@ -42,7 +44,7 @@ def lead_snippet(text: str, chars: int) -> Snippet:
     return Snippet([[(flat[:cut], False), (f" {ELLIPSIS}", False)]])
 
 
-def highlight_paragraphs(text: str, terms: set[str], analyzer) -> list[list[tuple[str, bool]]]:
+def highlight_paragraphs(text: str, terms: set[str], analyzer: Analyzer) -> list[list[tuple[str, bool]]]:
     """Every paragraph of `text`, with the words whose analysed form is in `terms` marked."""
     paragraphs = []
     for para in (p for p in text.split("\n\n") if p.strip()):
@@ -60,7 +62,7 @@ def highlight_paragraphs(text: str, terms: set[str], analyzer) -> list[list[tupl
     return paragraphs
 
 
-def best_snippet(text: str, terms: set[str], analyzer, chars: int = 220, surround: int = 60, top: int = 2) -> Snippet | None:
+def best_snippet(text: str, terms: set[str], analyzer: Analyzer, chars: int = 220, surround: int = 60, top: int = 2) -> Snippet | None:
     """The `top` passages of `text` with the most query matches (each at most `chars` long), in text order; None without a match.
 
     Matches are the words whose analysed form is in `terms`. A passage starts a little
@@ -79,7 +81,7 @@ def best_snippet(text: str, terms: set[str], analyzer, chars: int = 220, surroun
 SCAN_FIRST = 800  # characters looked at first: news put the words of the story in the opening
 
 
-def _opening_matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
+def _opening_matches(text: str, terms: set[str], analyzer: Analyzer) -> list[Match]:
     """Matches in the opening of `text` when it has every query term, else in the whole text (half the cost, same result mostly)."""
     cut = text.find(" ", SCAN_FIRST)
     if cut == -1:
@@ -92,7 +94,7 @@ def _opening_matches(text: str, terms: set[str], analyzer) -> list[tuple[int, in
     return found + [(start + cut, end + cut, term) for start, end, term in _matches(text[cut:], terms, analyzer)]
 
 
-def _matches(text: str, terms: set[str], analyzer) -> list[tuple[int, int, str]]:
+def _matches(text: str, terms: set[str], analyzer: Analyzer) -> list[Match]:
     find = getattr(analyzer, "find", None)
     if find is None:
         return [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in terms]
@@ -118,7 +120,7 @@ MAX_PROBED = 200  # candidate words beyond which analysing everything is as quic
 _WORD_CHAR = re.compile(r"[\w'’‐-]")
 
 
-def _letter_classes() -> tuple[dict[str, str], re.Pattern]:
+def _letter_classes() -> tuple[dict[str, str], re.Pattern[str]]:
     """For each ASCII character, a regex class of the characters that fold to it ("e" -> "[eEéÉèÈ…]"),
     and a pattern finding any character the probes do not handle (œ, ß, other scripts)."""
     same: dict[str, list[str]] = {chr(c): [chr(c)] for c in range(128)}
@@ -142,7 +144,7 @@ _CLASSES, _UNHANDLED = _letter_classes()
 
 
 @lru_cache(maxsize=4096)
-def _probe(term: str, letters: int, doubled: bool) -> re.Pattern:
+def _probe(term: str, letters: int, doubled: bool) -> re.Pattern[str]:
     """The pattern of the first `letters` letters of `term` in lower-cased text (letters repeated if `doubled`)."""
     repeat = "+" if doubled else ""
     parts = []
@@ -159,9 +161,9 @@ def _probe_chunks(text: str, terms: set[str], stemmer: str | None) -> list[tuple
     lowered = text.lower()
     if not terms or len(lowered) != len(text) or _UNHANDLED.search(lowered):
         return None
-    letters = PROBE_LETTERS.get(stemmer, 3)
+    letters = PROBE_LETTERS.get(stemmer, 3) if stemmer else 3
     doubled = stemmer == "light"
-    starts = set()
+    starts: set[int] = set()
     for term in terms:
         starts.update(m.start() for m in _probe(term, letters, doubled).finditer(lowered))
         if len(starts) > MAX_PROBED:
@@ -176,7 +178,7 @@ def _probe_chunks(text: str, terms: set[str], stemmer: str | None) -> list[tuple
     return chunks
 
 
-def _passages(text: str, matches: list, chars: int, surround: int) -> list[tuple[int, int, list]]:
+def _passages(text: str, matches: list[Match], chars: int, surround: int) -> list[tuple[int, int, list[Match]]]:
     passages = []
     i = 0
     while i < len(matches):
@@ -208,7 +210,7 @@ def _word_end(text: str, at: int, limit: int) -> int:
     return space if space != -1 else at
 
 
-def _fragment(text: str, start: int, end: int, found: list) -> list[tuple[str, bool]]:
+def _fragment(text: str, start: int, end: int, found: list[Match]) -> list[tuple[str, bool]]:
     pieces: list[tuple[str, bool]] = []
     if start > 0:
         pieces.append((ELLIPSIS, False))

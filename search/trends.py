@@ -11,14 +11,17 @@ periods are numpy bins over the publication days of the matching documents.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .export import Table
 from .plan import Planner
 from .ranking import matching
-from .request import QueryError, SearchRequest
+from .request import QueryError, SearchRequest, date_span
 from .snapshot import Snapshot
 
 PERIODS = ("day", "week", "month", "year")
@@ -26,14 +29,67 @@ MAX_SERIES = 6
 # The period a trend is drawn in when none is asked: the finest that keeps the number of points readable.
 AUTO_PERIOD_DAYS = (("day", 45), ("week", 370), ("month", 12 * 366))
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+ROW_COLUMNS = ("series", "period", "count", "share", "stories")  # a trend as a table (Trend.table)
+_SERIES_KEY = re.compile(r"s([1-9])\.(\w+)")  # a series' own URL key: s2.source is the second series' source
 
 
 @dataclass
 class Series:
-    """One line of a trend: a label and the search it counts."""
+    """One line of a trend as asked: a label and the search it counts (its numbers: TrendSeries)."""
 
     label: str
     request: SearchRequest
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period of a series: its articles, their share of every dated article of the period (None: the archive has
+    none then, a gap), and the distinct stories among them."""
+
+    period: str
+    count: int
+    stories: int
+    share: float | None
+
+    def measure(self, value: str) -> float | None:
+        """The number a chart draws: "share", "count" or "stories"."""
+        return {"share": self.share, "count": self.count, "stories": self.stories}[value]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"period": self.period, "count": self.count, "stories": self.stories, "share": self.share}
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """The numbers of one series: a point per period, the series' URL parameters and its articles over the span."""
+
+    label: str
+    params: dict[str, str]
+    points: list[TrendPoint]
+    total: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "params": self.params, "points": [p.to_json() for p in self.points], "total": self.total}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Up to six series over the same periods (`by`: day, week, month or year)."""
+
+    by: str
+    series: list[TrendSeries]
+
+    def periods(self) -> list[str]:
+        return [p.period for p in self.series[0].points] if self.series else []
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of GET /api/trends and `newsarchive trends --json`."""
+        return {"by": self.by, "series": [s.to_json() for s in self.series]}
+
+    def table(self) -> Table:
+        """The numbers as table rows, one per series and period (the CSV downloads)."""
+        return Table(ROW_COLUMNS, [{"series": s.label, "period": p.period, "count": p.count, "share": p.share, "stories": p.stories}
+                                   for s in self.series for p in s.points])
 
 
 def bins(days: np.ndarray, by: str) -> np.ndarray:
@@ -60,18 +116,11 @@ def period_label(value: int, by: str) -> str:
 
 def period_bounds(label: str, by: str) -> tuple[dt.date, dt.date]:
     """The first and last day of a period written as period_label writes it."""
-    if by == "day":
-        day = dt.date.fromisoformat(label)
-        return day, day
     if by == "week":
         year, week = label.split("-W")
         start = dt.date.fromisocalendar(int(year), int(week), 1)
         return start, start + dt.timedelta(days=6)
-    if by == "month":
-        year, month = (int(p) for p in label.split("-"))
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        return dt.date(year, month, 1), following - dt.timedelta(days=1)
-    return dt.date(int(label), 1, 1), dt.date(int(label), 12, 31)
+    return date_span(label)  # a day, a month or a year: written as a search's dates are
 
 
 def choose_period(first: int, last: int) -> str:
@@ -82,7 +131,7 @@ def choose_period(first: int, last: int) -> str:
     return "year"
 
 
-def trend(snap: Snapshot, planner: Planner, series: list[Series], by: str | None = None) -> dict[str, Any]:
+def trend(snap: Snapshot, planner: Planner, series: list[Series], by: str | None = None) -> Trend:
     """Counts, shares and stories per period of each series, over the span of the archive (or of the series' dates)."""
     if not 1 <= len(series) <= MAX_SERIES:
         raise QueryError(f"a trend takes 1 to {MAX_SERIES} series ({len(series)} given)")
@@ -105,7 +154,7 @@ def trend(snap: Snapshot, planner: Planner, series: list[Series], by: str | None
     totals = np.bincount(bins(all_days[in_span], by) - low, minlength=size)
     groups = facets.groups
     total_stories = _distinct_per_bin(bins(all_days[in_span], by) - low, groups[np.flatnonzero(dated)[in_span]], size)
-    out = []
+    out: list[TrendSeries] = []
     for s, docnums in zip(series, matched, strict=True):
         days = facets.days[docnums]
         keep = (days >= first) & (days <= last)
@@ -117,11 +166,10 @@ def trend(snap: Snapshot, planner: Planner, series: list[Series], by: str | None
         for i in range(size):
             denominator = total_stories[i] if by_groups else totals[i]
             numerator = stories[i] if by_groups else counts[i]
-            points.append({"period": period_label(low + i, by), "count": int(counts[i]), "stories": int(stories[i]),
-                           "share": round(float(numerator / denominator), 6) if denominator else None})
-        out.append({"label": s.label, "params": dict(s.request.to_values()), "points": points,
-                    "total": int(counts.sum())})
-    return {"by": by, "series": out}
+            points.append(TrendPoint(period_label(low + i, by), int(counts[i]), int(stories[i]),
+                                     round(float(numerator / denominator), 6) if denominator else None))
+        out.append(TrendSeries(s.label, dict(s.request.to_values()), points, int(counts.sum())))
+    return Trend(by, out)
 
 
 def _span(days: np.ndarray, requests: list[SearchRequest]) -> tuple[int, int]:
@@ -155,13 +203,28 @@ def series_label(request: SearchRequest) -> str:
     return " · ".join(parts) or "*"
 
 
-def series_from_values(queries: list[str], shared, own: list[dict[str, list[str]]]) -> list[Series]:
+def own_parameters(pairs: Iterable[tuple[str, str]]) -> list[dict[str, list[str]]]:
+    """Each series' own parameters from `sN.key` = value pairs (N from 1 to 9; the page's URL keys, the CLI's
+    --series-filter N:key=value), in series order; a key given again adds a value. Other keys are not a series' own."""
+    own: list[dict[str, list[str]]] = []
+    for name, value in pairs:
+        match = _SERIES_KEY.fullmatch(name)
+        if match:
+            i = int(match[1]) - 1
+            own.extend({} for _ in range(i + 1 - len(own)))
+            own[i].setdefault(match[2], []).append(value)
+    return own
+
+
+def series_from_values(queries: list[str], shared: Callable[[str], list[str]], pairs: Iterable[tuple[str, str]]) -> list[Series]:
     """The series of a trend: the i-th query with the i-th series' own parameters, else the parameters all series share.
 
-    `shared(key)` gives the strings of a URL key for every series; `own[i]` the keys the
-    i-th series sets itself (and its `label`). A series past the first with no query
-    and no parameter of its own is an empty form field, and left out.
+    `shared(key)` gives the strings of a URL key for every series; `pairs` the (`sN.key`,
+    value) pairs that series N sets itself (see own_parameters; `sN.label` is its label).
+    A series past the first with no query and no parameter of its own is an empty form
+    field, and left out.
     """
+    own = own_parameters(pairs)
     count = max(len(queries), len(own), 1)
     series = []
     for i in range(count):
@@ -170,7 +233,7 @@ def series_from_values(queries: list[str], shared, own: list[dict[str, list[str]
         if i and not query.strip() and not values:
             continue
 
-        def get(key: str, values=values, query=query) -> list[str]:
+        def get(key: str, values: dict[str, list[str]] = values, query: str = query) -> list[str]:
             if key == "q":
                 return [query]
             return values[key] if key in values else shared(key)
@@ -178,12 +241,3 @@ def series_from_values(queries: list[str], shared, own: list[dict[str, list[str]
         request = SearchRequest.from_values(get)
         series.append(Series((values.get("label") or [""])[0][:200] or series_label(request), request))
     return series
-
-
-def rows(data: dict) -> list[dict[str, Any]]:
-    """The numbers of a trend as table rows: one per series and period."""
-    return [{"series": s["label"], "period": p["period"], "count": p["count"], "share": p["share"], "stories": p["stories"]}
-            for s in data["series"] for p in s["points"]]
-
-
-ROW_COLUMNS = ("series", "period", "count", "share", "stories")

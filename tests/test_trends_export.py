@@ -68,21 +68,21 @@ def test_periods_round_trip_through_their_labels():
 
 
 def test_each_period_counts_what_the_search_of_that_period_finds(archive):
-    data = archive.trend([Series("grève", SearchRequest(query="grève")), Series("tout", SearchRequest())], by="month")
-    assert data["by"] == "month" and [p["period"] for p in data["series"][0]["points"]] == ["2019-01", "2019-02", "2019-03", "2019-04"]
-    for series, query in zip(data["series"], ("grève", ""), strict=True):
-        for point in series["points"]:
-            first, last = period_bounds(point["period"], "month")
-            assert point["count"] == archive.search(SearchRequest(query=query, date_from=first, date_to=last)).total, point
+    trend = archive.trend([Series("grève", SearchRequest(query="grève")), Series("tout", SearchRequest())], by="month")
+    assert trend.by == "month" and trend.periods() == ["2019-01", "2019-02", "2019-03", "2019-04"]
+    for series, query in zip(trend.series, ("grève", ""), strict=True):
+        for point in series.points:
+            first, last = period_bounds(point.period, "month")
+            assert point.count == archive.search(SearchRequest(query=query, date_from=first, date_to=last)).total, point
 
 
 def test_shares_divide_by_every_article_of_the_period_and_empty_periods_are_gaps(archive):
-    data = archive.trend([Series("grève", SearchRequest(query="grève"))], by="month")
-    points = {p["period"]: p for p in data["series"][0]["points"]}
-    assert points["2019-01"]["share"] == pytest.approx(3 / 5)
-    assert points["2019-02"] == {"period": "2019-02", "count": 0, "stories": 0, "share": 0.0}
-    assert points["2019-03"]["share"] is None  # nothing was published: a gap, not a zero
-    assert points["2019-04"]["share"] == pytest.approx(8 / 9)
+    trend = archive.trend([Series("grève", SearchRequest(query="grève"))], by="month")
+    points = {p.period: p for p in trend.series[0].points}
+    assert points["2019-01"].share == pytest.approx(3 / 5)
+    assert points["2019-02"].to_json() == {"period": "2019-02", "count": 0, "stories": 0, "share": 0.0}
+    assert points["2019-03"].share is None  # nothing was published: a gap, not a zero
+    assert points["2019-04"].share == pytest.approx(8 / 9)
 
 
 def test_a_trend_takes_one_to_six_series(archive):

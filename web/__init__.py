@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
 
 from newsarchive.index.store.folder import default_index_dir
 
@@ -22,7 +23,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(INDEX=str(default_index_dir()), JSON_AS_ASCII=False, READ_ONLY=False, MAX_CONTENT_LENGTH=4 * 1024 * 1024)
     if config:
         app.config.from_mapping(config)
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False
 
     from . import api, csrf, errors, feeds, keeping, pages, trends
 
@@ -32,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.register(app)
 
     @app.after_request
-    def security_headers(response):
+    def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -10,6 +10,12 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsarchive.search.trends import Trend
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 WIDTH, HEIGHT = 800, 360
 MARGIN = (56, 16, 40, 28)  # left, top, bottom, right: room for the axes' labels
@@ -54,26 +60,27 @@ def _nice_top(top: float) -> float:
     return next(step * scale for step in (1, 2, 2.5, 5, 10) if step * scale >= top * (1 - 1e-12))
 
 
-def trend_chart(data: dict, value: str, period_label: Callable[[str], str], href: Callable[[int, str], str]) -> Chart:
-    """The chart of a trend's JSON: `value` per period for each series, x labels from `period_label`, points linking to `href`."""
+def trend_chart(trend: Trend, value: str, period_label: Callable[[str], str], href: Callable[[int, str], str]) -> Chart:
+    """The chart of a trend: `value` per period for each series, x labels from `period_label`, points linking to `href`."""
     left, top, bottom, right = MARGIN
     plot_w, plot_h = WIDTH - left - right, HEIGHT - top - bottom
-    periods = [p["period"] for p in data["series"][0]["points"]] if data["series"] else []
-    values = [p[value] for s in data["series"] for p in s["points"] if p[value] is not None]
+    periods = trend.periods()
+    values = [v for s in trend.series for p in s.points if (v := p.measure(value)) is not None]
     y_top = _nice_top(max(values, default=0))
     step = plot_w / max(1, len(periods) - 1)
     lines = []
-    for i, series in enumerate(data["series"]):
-        line = Line(series["label"], COLOURS[i % len(COLOURS)])
+    for i, series in enumerate(trend.series):
+        line = Line(series.label, COLOURS[i % len(COLOURS)])
         run: list[str] = []
-        for j, p in enumerate(series["points"]):
-            if p[value] is None:  # no article at all in the archive that period: a gap, not a zero
+        for j, p in enumerate(series.points):
+            v = p.measure(value)
+            if v is None:  # no article at all in the archive that period: a gap, not a zero
                 if run:
                     line.segments.append(" ".join(run))
                 run = []
                 continue
-            x, y = left + j * step, top + plot_h * (1 - p[value] / y_top)
-            line.points.append(Point(round(x, 2), round(y, 2), p["period"], p[value], p["count"], href(i, p["period"])))
+            x, y = left + j * step, top + plot_h * (1 - v / y_top)
+            line.points.append(Point(round(x, 2), round(y, 2), p.period, v, p.count, href(i, p.period)))
             run.append(f"{'M' if not run else 'L'}{x:.2f},{y:.2f}")
         if run:
             line.segments.append(" ".join(run))
@@ -95,7 +102,7 @@ def _y_text(v: float, value: str) -> str:
 FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 
 
-def _font(size: int):
+def _font(size: int) -> tuple[FreeTypeFont | ImageFont, Callable[[str], str]]:
     from PIL import ImageFont
 
     for path in FONTS:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import Forbidden
 
@@ -86,12 +86,12 @@ def register(app: Flask) -> None:
     """Every POST is checked; the nonce cookie is set on the responses that handed out a token."""
 
     @app.before_request
-    def guard_writes():
+    def guard_writes() -> None:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.endpoint not in READ_POSTS:
             check_write()
 
     @app.after_request
-    def set_nonce(response):
+    def set_nonce(response: Response) -> Response:
         nonce = g.get("csrf_nonce")
         if nonce:
             response.set_cookie(COOKIE, nonce, httponly=True, samesite="Strict", secure=request.is_secure, max_age=MAX_AGE)

@@ -7,7 +7,8 @@ raise; they never catch.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from newsarchive.index.entities.aliases import AliasError
@@ -20,7 +21,7 @@ from .i18n import Translator
 from .state import query_arg
 
 
-def api_error(message: str, status: int):
+def api_error(message: str, status: int) -> Response:
     """The JSON error of the API: {"error": message, "status": status}."""
     response = jsonify({"error": message, "status": status})
     response.status_code = status
@@ -35,35 +36,35 @@ def _t() -> Translator:
     return g.get("t") or Translator("fr")
 
 
-def bad_query(exc: QueryError):
+def bad_query(exc: QueryError) -> ResponseReturnValue:
     if _is_api():
         return api_error(str(exc), 400)
     req = g.get("req") or SearchRequest(query=query_arg())  # the request as far as it could be read
     return render_template("search.html", error=str(exc), req=req, result=None), 400
 
 
-def index_unavailable(exc: ArchiveIndexError):
+def index_unavailable(exc: ArchiveIndexError) -> ResponseReturnValue:
     if _is_api():
         return api_error(str(exc), 503)
     return render_template("error.html", title=_t()("unavailable"), message=str(exc)), 503
 
 
-def broken_user_file(exc: ValueError):
+def broken_user_file(exc: ValueError) -> ResponseReturnValue:
     """A saved-searches or collections file that cannot be read: the message names it; nothing is reset."""
     if _is_api():
         return api_error(str(exc), 503)
     return render_template("error.html", title=_t()("unavailable"), message=str(exc)), 503
 
 
-def http_error(exc: HTTPException):
+def http_error(exc: HTTPException) -> ResponseReturnValue:
     if _is_api():
         return api_error(exc.description or exc.name, exc.code or 500)
     if exc.code == 404:
         return render_template("error.html", title=_t()("not_found_title"), message=_t()("not_found")), 404
-    return render_template("error.html", title=exc.name, message=exc.description or ""), exc.code
+    return render_template("error.html", title=exc.name, message=exc.description or ""), exc.code or 500
 
 
-def unexpected_error(exc: Exception):
+def unexpected_error(exc: Exception) -> ResponseReturnValue:
     current_app.logger.exception("unexpected error on %s", request.path)
     if _is_api():
         return api_error("internal error: the search failed unexpectedly", 500)

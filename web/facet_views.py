@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request, url_for
 
@@ -10,6 +11,7 @@ from newsarchive.search.facets import FACETS
 from newsarchive.search.request import SearchRequest
 from newsarchive.search.results import SearchResult
 
+from .i18n import Translator
 from .state import FILTER_BOX_CHARS, FILTER_BOXES, url_with
 
 ENTITY_PAGES = {"person": "persons", "organisation": "organisations", "country": "countries"}  # facet -> URL folder of its pages
@@ -20,7 +22,7 @@ class FacetView:
     """One facet box: its values (the first `shown` visible), which are chosen, its filter box."""
 
     kind: str
-    values: list[dict]
+    values: list[dict[str, Any]]
     selected: set[str]
     box: str  # URL key of its filter box
     box_value: str
@@ -69,7 +71,7 @@ def facet_views(result: SearchResult, boxes: dict[str, str], loaded: int) -> lis
     return views
 
 
-def chips(req: SearchRequest, result: SearchResult | None, t) -> list[Chip]:
+def chips(req: SearchRequest, result: SearchResult | None, t: Translator) -> list[Chip]:
     """A chip per chosen filter value (its label as the result gives it), the speakers and the dates."""
     found = []
     filters = result.filters if result else {}

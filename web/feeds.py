@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from newsarchive.search.request import SearchRequest
 
-from .pages import get_archive, safe_href
-from .state import request_from_args
+from .pages import safe_href
+from .state import get_archive, request_from_args
 
 bp = Blueprint("feeds", __name__)
 ENTRIES = 50
@@ -36,7 +38,7 @@ def _received(seconds: int, day: str | None) -> str:
 def feed_response(request_: SearchRequest, title: str, self_href: str, alternate_href: str) -> Response:
     archive = get_archive()
     result = archive.search(replace(request_, sort="added", page=1, limit=ENTRIES, facet_limit=0, all_versions=True))
-    entries = [{
+    entries: list[dict[str, Any]] = [{
         "id": f"urn:newsarchive:article:{hit.id}",
         "title": hit.title,
         "href": url_for("newsarchive.article_page", article_id=hit.id, _external=True),
@@ -54,7 +56,7 @@ def feed_response(request_: SearchRequest, title: str, self_href: str, alternate
 
 
 @bp.get("/feed.atom")
-def search_feed():
+def search_feed() -> ResponseReturnValue:
     """The feed of the search the URL's parameters make."""
     req = request_from_args(request.args)
     query = request.query_string.decode("ascii", "replace")
@@ -62,7 +64,7 @@ def search_feed():
 
 
 @bp.get("/saved/<path:name>.atom")
-def saved_feed(name: str):
+def saved_feed(name: str) -> ResponseReturnValue:
     saved = get_archive().saved.get(name)
     if saved is None:
         abort(404)
@@ -71,14 +73,14 @@ def saved_feed(name: str):
 
 
 @bp.get("/collections/<path:name>.atom")
-def collection_feed(name: str):
+def collection_feed(name: str) -> ResponseReturnValue:
     if get_archive().collections.articles(name) is None:
         abort(404)
     return feed_response(SearchRequest(collections=[name]), f"newsarchive : {name}", request.url,
                          url_for("newsarchive.search_page", collection=name, _external=True))
 
 
-def _encoded(params) -> str:
+def _encoded(params: list[tuple[str, str]]) -> str:
     from urllib.parse import urlencode
 
     return urlencode(list(params))

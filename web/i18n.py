@@ -352,7 +352,7 @@ class Translator:
         self.lang = lang if lang in LANGUAGES else DEFAULT
         self.messages = MESSAGES[self.lang]
 
-    def __call__(self, key: str, **params) -> str:
+    def __call__(self, key: str, **params: object) -> str:
         text = self.messages.get(key) or MESSAGES[DEFAULT].get(key) or key
         return text.format(**params) if params else text
 
@@ -366,10 +366,12 @@ class Translator:
             return ""
         if isinstance(value, str):
             try:
-                value = dt.date.fromisoformat(value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 return value
-        return format_date(value, format="long", locale=self.lang)
+        else:
+            day = value
+        return format_date(day, format="long", locale=self.lang)
 
     def short_date(self, value: str) -> str:
         """"2018-11-17" -> "17 nov. 2018"."""

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from newsarchive.search.batch import COLUMNS, read_lines
-from newsarchive.search.export import Table
+from newsarchive.search import batch
 from newsarchive.search.request import QueryError
 
-from .pages import get_archive
-from .state import request_from_args
+from .files import batch_lines, download
+from .state import get_archive, request_from_args
 
 bp = Blueprint("keeping", __name__)
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a batch file: a thousand names fit many times over
 
 
-def saved_rows() -> list[dict]:
+def saved_rows() -> list[dict[str, Any]]:
     """Each saved search with its URL and what is new since it was last checked."""
     archive = get_archive()
     return [{"saved": s, "href": url_for("newsarchive.search_page") + "?" + urlencode(s.params), "new": archive.new_since(s)}
@@ -26,12 +26,12 @@ def saved_rows() -> list[dict]:
 
 
 @bp.get("/saved")
-def saved_page():
+def saved_page() -> ResponseReturnValue:
     return render_template("saved.html", rows=saved_rows())
 
 
 @bp.post("/saved")
-def save_search():
+def save_search() -> ResponseReturnValue:
     """Save the search whose URL parameters the form carries (`params`), under `name`."""
     req = request_from_args(MultiDict(parse_qsl(request.form.get("params", ""))))
     archive = get_archive()
@@ -40,7 +40,7 @@ def save_search():
 
 
 @bp.post("/saved/<path:name>/seen")
-def mark_seen(name: str):
+def mark_seen(name: str) -> ResponseReturnValue:
     archive = get_archive()
     if archive.saved.check(name, archive.generation()) is None:
         abort(404)
@@ -48,21 +48,21 @@ def mark_seen(name: str):
 
 
 @bp.post("/saved/<path:name>/delete")
-def delete_saved(name: str):
+def delete_saved(name: str) -> ResponseReturnValue:
     if not get_archive().saved.remove(name):
         abort(404)
     return redirect(url_for("keeping.saved_page", lang=_lang()), code=303)
 
 
 @bp.get("/collections")
-def collections_page():
+def collections_page() -> ResponseReturnValue:
     archive = get_archive()
     rows = [{"name": n, "articles": len(archive.collections.ids(n))} for n in archive.collections.names()]
     return render_template("collections.html", rows=rows)
 
 
 @bp.post("/collections/add")
-def collect():
+def collect() -> ResponseReturnValue:
     """Keep an article in a collection (with an optional note), then go back to the article."""
     article_id = request.form.get("id", "")
     archive = get_archive()
@@ -73,35 +73,15 @@ def collect():
 
 
 @bp.post("/collections/<path:name>/remove")
-def uncollect(name: str):
+def uncollect(name: str) -> ResponseReturnValue:
     article_id = request.form.get("id") or None
     if not get_archive().collections.remove(name, article_id):
         abort(404)
     return redirect(url_for("keeping.collections_page", lang=_lang()), code=303)
 
 
-def batch_lines() -> list[str]:
-    """The batch's queries: an uploaded .txt or .csv (first column, or the column named `column`), else the pasted text."""
-    upload = request.files.get("file")
-    column = request.form.get("column", "").strip() or None
-    if upload and upload.filename:
-        raw = upload.read(MAX_UPLOAD_BYTES + 1)
-        if len(raw) > MAX_UPLOAD_BYTES:
-            raise QueryError(f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise QueryError("the file is not UTF-8 text") from None
-        return read_lines(text, upload.filename, column)
-    return read_lines(request.form.get("lines", ""), column=column)
-
-
-def batch_table(results: list[dict]) -> Table:
-    return Table(COLUMNS, results)
-
-
 @bp.route("/batch", methods=["GET", "POST"])
-def batch_page():
+def batch_page() -> ResponseReturnValue:
     """The batch form; posted, the results (or, with `format`, their CSV or xlsx)."""
     filters = request_from_args(request.args)
     if request.method == "GET":
@@ -110,13 +90,9 @@ def batch_page():
     results = get_archive().batch(lines, filters)
     fmt = request.form.get("format")
     if fmt in ("csv", "excel", "xlsx"):
-        from .api import download
-
-        return download(batch_table(results), fmt, "newsarchive-batch")
-    for r in results:
-        if "params" in r:
-            r["href"] = url_for("newsarchive.search_page") + "?" + urlencode(r["params"])
-    return render_template("batch.html", results=results, filters=filters, error=None, lines="\n".join(lines))
+        return download(batch.table(results), fmt, "newsarchive-batch")
+    rows = [(r, url_for("newsarchive.search_page") + "?" + urlencode(r.params) if r.params is not None else None) for r in results]
+    return render_template("batch.html", results=rows, filters=filters, error=None, lines="\n".join(lines))
 
 
 def _lang() -> str | None:

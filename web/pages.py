@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-import calendar
-import threading
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from newsarchive.index.entities.countries import country_label
-from newsarchive.search.archive import Archive
-from newsarchive.search.request import MAX_FACET_LIMIT, SearchRequest
+from newsarchive.search.entity import EntityPage
+from newsarchive.search.request import MAX_FACET_LIMIT, SearchRequest, date_span
 from newsarchive.search.results import SearchResult
 
 from . import csrf
 from .facet_views import box_values, chips, clear_all, entity_href, facet_views
 from .i18n import Translator, choose_language
-from .state import export_fields, lang_url, query_arg, request_from_args, trend_url, url_with
+from .state import FOLDERS, export_fields, get_archive, lang_url, query_arg, request_from_args, trend_url, url_with
 
 bp = Blueprint("newsarchive", __name__)
-_archive_lock = threading.Lock()
 
 FACETS_SHOWN = 10  # values visible per facet; the rest are behind "show more"
 FACETS_LOADED = 60  # values sent with the page (a filter box searches further)
 COMPANIONS = (8, 6)  # persons and countries named "with" a chosen person or country
-
-
-def get_archive() -> Archive:
-    """The app's Archive, opened on first use (the index may be created after the app starts); ArchiveIndexError until it exists."""
-    archive = current_app.extensions.get("newsarchive.archive")
-    if archive is None:
-        with _archive_lock:
-            archive = current_app.extensions.get("newsarchive.archive")
-            if archive is None:
-                archive = current_app.extensions["newsarchive.archive"] = Archive(current_app.config["INDEX"])
-    return archive
 
 
 @bp.before_app_request
@@ -65,7 +53,7 @@ def highlight_title(title: str, terms: set[str]) -> list[tuple[str, bool]]:
 
 
 @bp.app_context_processor
-def template_helpers():
+def template_helpers() -> dict[str, Any]:
     return {
         "url_with": url_with,
         "lang_url": lang_url,
@@ -100,9 +88,8 @@ def histogram(result: SearchResult, t: Translator) -> tuple[str, list[Bar]] | No
     if result.months and len(result.months) > 1:
         points = []
         for value, n in result.months:
-            year, month = (int(p) for p in value.split("-"))
-            last = calendar.monthrange(year, month)[1]
-            points.append((t.month(value), n, url_with(from_=f"{value}-01", to=f"{value}-{last:02d}")))
+            first, last = date_span(value)
+            points.append((t.month(value), n, url_with(from_=first.isoformat(), to=last.isoformat())))
         title = t("per_month")
     elif result.facets["year"]:
         years = {f["value"]: f["count"] for f in result.facets["year"]}
@@ -117,7 +104,7 @@ def histogram(result: SearchResult, t: Translator) -> tuple[str, list[Bar]] | No
     return title, bars
 
 
-def _companions(result: SearchResult) -> dict | None:
+def _companions(result: SearchResult) -> dict[str, Any] | None:
     """With one person or one country chosen, who and what appears most often with it."""
     chosen = result.filters.get("persons", []) + [c["name"] for c in result.filters.get("countries", [])]
     if len(chosen) != 1 or not result.total:
@@ -137,7 +124,7 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 
 
 @bp.get("/")
-def search_page():
+def search_page() -> ResponseReturnValue:
     """The search page: query box, results, facets, dates."""
     req = g.req = request_from_args(request.args)
     boxes = box_values()
@@ -164,7 +151,7 @@ def search_page():
 
 
 @bp.get("/articles/<article_id>")
-def article_page(article_id: str):
+def article_page(article_id: str) -> ResponseReturnValue:
     """One article: metadata, clean text with the query's words marked, facets, similar articles."""
     archive = get_archive()
     article = archive.article(article_id)
@@ -188,7 +175,7 @@ def article_page(article_id: str):
 
 
 @bp.get("/articles/<article_id>/original")
-def article_original(article_id: str):
+def article_original(article_id: str) -> ResponseReturnValue:
     """The input an article was extracted from, as stored, shown as plain text (never as HTML)."""
     found = get_archive().original(article_id)
     if found is None:
@@ -197,9 +184,6 @@ def article_original(article_id: str):
     response = Response(text, mimetype="text/plain")
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
-
-
-FOLDERS = {"persons": "person", "organisations": "organisation", "countries": "country"}  # URL folder -> entity kind
 
 
 @dataclass
@@ -213,26 +197,29 @@ class MonthBar:
     height: float
 
 
-def month_bars(data: dict) -> list[MonthBar]:
+def search_href(params: dict[str, str]) -> str:
+    """The search page with these URL parameters."""
+    values: dict[str, Any] = dict(params)  # url_for's keyword arguments: its own options (_external...) and the URL's values
+    return url_for("newsarchive.search_page", **values)
+
+
+def month_bars(page: EntityPage) -> list[MonthBar]:
     """Bars of the mentions per month, each linking to the search of that month."""
-    months = data["months"]
-    top = max((m["count"] for m in months), default=0) or 1
-    width = 100 / max(1, len(months))
+    top = max((m.count for m in page.months), default=0) or 1
+    width = 100 / max(1, len(page.months))
     bars = []
-    for i, m in enumerate(months):
-        year, month = (int(p) for p in m["period"].split("-"))
-        last = calendar.monthrange(year, month)[1]
-        href = url_for("newsarchive.search_page", **data["search"], **{"from": f"{m['period']}-01", "to": f"{m['period']}-{last:02d}"})
-        bars.append(MonthBar(g.t.month(m["period"]), m["count"], href, i * width, 100 * m["count"] / top))
+    for i, m in enumerate(page.months):
+        first, last = date_span(m.period)
+        href = search_href({**page.search, "from": first.isoformat(), "to": last.isoformat()})
+        bars.append(MonthBar(g.t.month(m.period), m.count, href, i * width, 100 * m.count / top))
     return bars
 
 
 @bp.get("/<any(persons, organisations, countries):folder>/<path:name>")
-def entity_page(folder: str, name: str):
+def entity_page(folder: str, name: str) -> ResponseReturnValue:
     """A person, an organisation or a country through the archive."""
-    data = get_archive().entity(FOLDERS[folder], name)
-    if data is None:
+    page = get_archive().entity(FOLDERS[folder], name)
+    if page is None:
         return render_template("error.html", title=g.t("not_found_title"), message=g.t("unknown_entity", name=name),
                                search_href=url_for("newsarchive.search_page", q=name)), 404
-    return render_template("entity.html", data=data, bars=month_bars(data), folder=folder,
-                           search_href=url_for("newsarchive.search_page", **data["search"]))
+    return render_template("entity.html", data=page, bars=month_bars(page), folder=folder, search_href=search_href(page.search))

@@ -41,12 +41,16 @@ def serve(app: Flask, host: str, port: int, threads: int, processes: int = 1) ->
             os._exit(0)
         children.append(pid)
 
-    def stop(*_) -> None:
+    def stop(*_: object) -> None:
         for child in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    def stop_and_exit(*_: object) -> None:
+        stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop_and_exit)
     try:
         for child in children:
             os.waitpid(child, 0)

@@ -1,4 +1,5 @@
-"""A page's state in its URL: the search parameters (declared once, in search/request.py) and the page's own keys.
+"""The app's state: its Archive, and a page's state in its URL: the search parameters (declared once, in
+search/request.py) and the page's own keys.
 
 Links built here carry the state and nothing else, so every page of results, filter
 added or removed and language switch has a stable URL.
@@ -6,14 +7,30 @@ added or removed and language switch has a stable URL.
 
 from __future__ import annotations
 
-import re
+import threading
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from newsarchive.search.archive import Archive
 from newsarchive.search.request import MAX_QUERY_CHARS, PARAMS, QueryError, SearchRequest
 from newsarchive.search.trends import Series, series_from_values
+
+_archive_lock = threading.Lock()
+
+
+def get_archive() -> Archive:
+    """The app's Archive, opened on first use (the index may be created after the app starts); ArchiveIndexError until it exists."""
+    archive = current_app.extensions.get("newsarchive.archive")
+    if archive is None:
+        with _archive_lock:
+            archive = current_app.extensions.get("newsarchive.archive")
+            if archive is None:
+                archive = current_app.extensions["newsarchive.archive"] = Archive(current_app.config["INDEX"])
+    return archive
+
 
 # Keys of the page alone: the interface language, and each facet's filter box.
 FILTER_BOXES = {"person": "pf", "organisation": "of", "country": "cf", "source": "sf", "language": "lf", "agency": "af"}
@@ -22,25 +39,19 @@ STATE_KEYS = (*(p.key for p in PARAMS), *PAGE_KEYS)
 FILTER_BOX_CHARS = 100  # a facet filter box holds the start of a name
 
 
-def request_from_args(args: MultiDict) -> SearchRequest:
+# The entity pages' URL folders, and the kind of entity each lists.
+FOLDERS = {"persons": "person", "organisations": "organisation", "countries": "country"}
+
+
+def request_from_args(args: MultiDict[str, str]) -> SearchRequest:
     """The validated SearchRequest of a URL's parameters; QueryError (a 400) when one cannot be read."""
     return SearchRequest.from_values(args.getlist)
 
 
-_SERIES_KEY = re.compile(r"s([1-9])\.(\w+)")
-
-
-def trend_series(args: MultiDict) -> list[Series]:
+def trend_series(args: MultiDict[str, str]) -> list[Series]:
     """The series of a trend URL: `q` repeated (one per series), `s1.person=`, `s2.source=`... for one series' filters,
     every other search parameter for all of them."""
-    own: list[dict[str, list[str]]] = []
-    for key in args:
-        match = _SERIES_KEY.fullmatch(key)
-        if match:
-            i = int(match.group(1)) - 1
-            own.extend({} for _ in range(i + 1 - len(own)))
-            own[i][match.group(2)] = args.getlist(key)
-    return series_from_values(args.getlist("q"), args.getlist, own)
+    return series_from_values(args.getlist("q"), args.getlist, args.items(multi=True))
 
 
 def trend_url(req: SearchRequest, compare: bool = False) -> str:
@@ -83,7 +94,8 @@ def _state() -> list[tuple[str, str]]:
     return [(k, v) for k in STATE_KEYS for v in request.args.getlist(k) if v != ""]
 
 
-def url_with(add: dict[str, str] | None = None, remove: dict[str, str | None] | None = None, keep_page: bool = False, **replace) -> str:
+def url_with(add: dict[str, str] | None = None, remove: dict[str, str | None] | None = None, keep_page: bool = False,
+             **replace: Any) -> str:
     """The current page's URL with a filter added or removed, or parameters replaced."""
     items = _state()
     if not keep_page:

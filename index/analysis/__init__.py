@@ -249,7 +249,7 @@ class CachedChain(CompositeAnalyzer):
         cache = self._cache()
         analyse = self._analyse_word
         renumber = self.renumber
-        spans = []
+        spans: list[tuple[int, int, int, str, bool]] = []
         append = spans.append
         shift = 0  # extra positions taken by split compounds so far
         last = None  # position of the previous kept part (stop words renumbered away)
@@ -276,7 +276,7 @@ class CachedChain(CompositeAnalyzer):
         """(start, end, term) of the words of `value` whose analysed form is in `terms` (highlighting), in text order."""
         cache = self._cache()
         lookup = cache.get
-        found = []
+        found: list[tuple[int, int, str]] = []
         append = found.append
         for match in self.items[0].expression.finditer(value):
             word = match.group()
@@ -292,7 +292,7 @@ class CachedChain(CompositeAnalyzer):
     def kept_terms(self, value: str) -> list[str]:
         """The terms of `value` in text order, stop words left out: with stop words renumbered, consecutive ones are consecutive positions."""
         cache = self._cache()
-        kept = []
+        kept: list[str] = []
         append = kept.append
         for word in self.items[0].expression.findall(value):
             entry = cache.get(word)

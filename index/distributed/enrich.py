@@ -194,9 +194,13 @@ class Job:
 def plan_job(paths: Iterable[str | os.PathLike], out_dir: Path, *, with_entities: bool = True, partition_size: int = PARTITION_SIZE,
              aliases_text: str | None = None) -> Job:
     """Find the inputs, cut them into partitions and see which are done already in `out_dir` (created if needed)."""
-    files, failures = [], []
+    files: list[Path] = []
+    failures: list[Failure] = []
     for item in discover(paths):
-        (failures if isinstance(item, Failure) else files).append(item)
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            files.append(item)
     options = {"entities": with_entities, "aliases": aliases_text}
     partitions = plan_partitions(files, partition_size, json.dumps(options))
     out = Path(out_dir).resolve()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -19,7 +20,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from ..article import Failure
 from ..inputs.enriched import FAILURES, FORMAT, MANIFEST, MARKER, PART_GLOB, done_name, part_name
@@ -121,7 +122,7 @@ def _stat(path: str) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, compress: bool = False) -> Iterator[IO[bytes]]:
+def atomic_file(path: Path, compress: bool = False) -> Iterator[io.BufferedIOBase]:
     """Write `path` through a dot-file beside it, fsync it, then rename it over `path` (and fsync the folder).
 
     Readers, and a re-run deciding what is done, see the old file or the whole new one.

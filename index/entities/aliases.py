@@ -138,7 +138,7 @@ def resolve_surnames(
             by_first.setdefault(words[0], []).append(key)
     resolved: dict[str, str] = {}
     for key in counts:
-        words = key.split()
+        words = tuple(key.split())
         if len(words) > 1 and words[0] not in NAME_PARTICLES:
             continue  # a full name itself ("emmanuel macron"), not a surname
         full = [k for k in by_suffix.get(tuple(words), []) if k.split()[0] not in NAME_PARTICLES]

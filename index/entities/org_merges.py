@@ -79,21 +79,21 @@ def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organ
         cluster = {"key": words, "keys": [key], "count": counts[key], "first": first[key]}
         clusters.append(cluster)
         home[key] = cluster
-    for acronym, long_key in links.items():
+    for short, long_key in links.items():
         target = home.get(long_key) or home.get(links.get(long_key, ""))
         if target is None:
-            target = {"key": acronym.split(), "keys": [], "count": 0, "first": first.get(acronym, 0)}
+            target = {"key": short.split(), "keys": [], "count": 0, "first": first.get(short, 0)}
             clusters.append(target)
-        target["keys"].append(acronym)
-        target["count"] += max(counts[acronym], 0)
-        home[acronym] = target
+        target["keys"].append(short)
+        target["count"] += max(counts[short], 0)
+        home[short] = target
     result = []
     for cluster in sorted(clusters, key=lambda c: (-c["count"], c["first"])):
         keys = cluster["keys"]
         name_key = max(keys, key=lambda k: (not is_acronym(displays[k].most_common(1)[0][0]), len(k.split()), counts[k]))
         name = displays[name_key].most_common(1)[0][0]
-        mentions = list(dict.fromkeys(f for k in keys for f in forms[k]))
-        result.append(Organisation(name=name, mentions=mentions))
+        written = list(dict.fromkeys(f for k in keys for f in forms[k]))
+        result.append(Organisation(name=name, mentions=written))
     return result
 
 

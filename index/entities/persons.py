@@ -36,7 +36,7 @@ def person_mentions(text: str, spans: Sequence[tuple[int, int, str, str]]) -> li
     other_labels = Counter(key for _, label, key in voting if label != "PER")
     org_labels = Counter(key for _, label, key in voting if label == "ORG")
     organisations = {start for start, _, label, _ in spans if label == "ORG"}
-    per_labels = Counter()
+    per_labels: Counter[str] = Counter()
     found = []
     for start, end, label, _ in spans:
         if label in ("ORG", "MISC"):

@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from ..annotation.dedup import signature_values
@@ -217,7 +218,7 @@ class Pipeline:
         self.with_entities = with_entities
         self.schema = schema  # given: workers also build each article's Whoosh document for this schema
         self.aliases = aliases  # the index's alias file, applied to the persons found
-        self._pool = None
+        self._pool: Pool | None = None
         self._pending: deque = deque()  # chunks handed to the workers, results not yet read
 
     def __enter__(self) -> Pipeline:
@@ -244,7 +245,7 @@ class Pipeline:
         if time.monotonic() < deadline:
             pool.join()
         else:
-            for process in pool._pool:  # no public way to reach the workers
+            for process in pool._pool:  # type: ignore[attr-defined]  # no public way to reach the workers (typeshed lists none)
                 process.kill()
 
     def run(self, items: Iterable[RawRecord | Failure]) -> Iterator[Article | Failure]:

@@ -173,7 +173,9 @@ class Checker:
     def _check_segments(self) -> set[str]:
         """Every segment opens, every stored article decodes, ids are unique and indexed, counts add up; the originals referred to."""
         held, toc = self.held, self.held.toc
-        storage, referenced, seen = held.storage(), set(), {}
+        storage = held.storage()
+        referenced: set[str] = set()
+        seen: dict[str, str] = {}
         live, failed = 0, False
         for segment in toc.segments:
             segid = segment.segment_id()

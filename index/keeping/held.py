@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ArchiveIndexError
 from ..layout import INDEX_NAME
 from ..store.manifest import ManifestError, manifest_filename, parse_manifest
-from ..store.whoosh_internals import file_storage, generations, read_toc, toc_filename
+from ..store.whoosh_internals import TOC, file_storage, generations, read_toc, toc_filename
 
 PROC_FD = Path("/proc/self/fd")
 HOLD_ATTEMPTS = 50
@@ -42,7 +42,7 @@ class HeldGeneration:
         self.fds: dict[str, int] = {}
         self.folder = Path(tempfile.mkdtemp(prefix="newsarchive-held-"))
         self.generation = -1
-        self.toc = None
+        self.toc: TOC | None = None
         self.manifest: bytes | None = None
         self.unreadable: list[tuple[str, str]] = []
         self.missing: list[str] = []
@@ -79,7 +79,7 @@ class HeldGeneration:
 
     def _hold(self) -> None:
         for _ in range(HOLD_ATTEMPTS):
-            unreadable = []
+            unreadable: list[tuple[str, str]] = []
             for generation in generations(file_storage(self.source), self.indexname):
                 state = self._try(generation)
                 if state == "held":

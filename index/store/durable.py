@@ -30,6 +30,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import CommitVerificationError
 from ..layout import INDEX_NAME
@@ -90,6 +91,8 @@ class ArchiveIndex(GenerationIndex):
 class SafeSegmentWriter(PublishingWriter):
     """Whoosh's SegmentWriter with the durable, verified commit described above."""
 
+    storage: Any  # Whoosh's storage (an untyped library's), wrapped in a _BeforeRename while publish() writes the TOC
+
     def __init__(self, ix: ArchiveIndex, **kwargs) -> None:
         super().__init__(ix, **kwargs)
         self.quarantine_unreadable(self.generation - 1)
@@ -108,7 +111,8 @@ class SafeSegmentWriter(PublishingWriter):
                     _fsync_path(self.folder / name)
         toc_name = toc_filename(self.indexname, self.generation)
         # Whoosh writes the TOC to a temporary file and renames it: the manifest goes in between.
-        storage, self.storage = self.storage, _BeforeRename(self.storage, toc_name, lambda written: self.write_manifest(files, written))
+        storage = self.storage
+        self.storage = _BeforeRename(storage, toc_name, lambda written: self.write_manifest(files, written))
         try:
             toc_path = self.folder / self.write_toc(segments)
         finally:

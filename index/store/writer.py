@@ -11,8 +11,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from whoosh.index import LockError
+from whoosh.searching import Searcher
 
 from ..annotation.dedup import DuplicateGroups
 from ..article import Article
@@ -22,7 +24,7 @@ from ..extraction.metadata import content_hash
 from ..extraction.sources import source_key
 from ..layout import INDEX_NAME, LOCK, META
 from ..text import fold
-from .durable import ArchiveIndex
+from .durable import ArchiveIndex, SafeSegmentWriter
 from .folder import index_exists, open_index
 from .originals import OriginalStore
 from .schema import (
@@ -71,7 +73,7 @@ class _ProcessLock:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / LOCK
-        self.fh = None
+        self.fh: TextIO | None = None
 
     def acquire(self) -> None:
         fh = open(self.path, "a+")  # noqa: SIM115 - held open for the whole run: the lock lives on it
@@ -205,9 +207,9 @@ class ArchiveWriter:
         self.stemmer = stemmer  # only for a new index: an existing one keeps its own
         self.summary = WriteSummary()
         self._lock = _ProcessLock(self.path)
-        self._ix = None
-        self._writer = None
-        self._searcher = None
+        self._ix: ArchiveIndex | None = None
+        self._writer: SafeSegmentWriter | None = None
+        self._searcher: Searcher | None = None
         self._pending = 0
         self._seen: dict[str, str] = {}  # id -> fingerprint written during this run
         self._first_added: dict[str, tuple[int, int]] = {}  # id -> generation that first committed it, and when
