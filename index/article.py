@@ -89,6 +89,8 @@ class Article:
     agencies: list[Agency] = field(default_factory=list)
     # What extraction had to make up, and from what: {"title": "first sentence", "text": "heading"}.
     derived: dict[str, str] = field(default_factory=dict)
+    # What a press database says of the article: {"name": "europresse", "id": its document number, "section", "page", ...}.
+    database: dict[str, Any] | None = None
     raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
     # Work done in a worker process for the writer, never stored: the MinHash values of
     # the text (near-duplicates) and the analysed Whoosh document.
@@ -115,6 +117,7 @@ class Article:
             "organisations": [asdict(o) for o in self.organisations],
             "agencies": [asdict(a) for a in self.agencies],
             "derived": dict(self.derived),
+            "database": dict(self.database) if self.database else None,
         }
 
     @classmethod
@@ -139,6 +142,7 @@ class Article:
             organisations=[Organisation(**o) for o in data.get("organisations") or []],
             agencies=[Agency(**a) for a in data.get("agencies") or []],
             derived=dict(data.get("derived") or {}),
+            database=dict(data["database"]) if data.get("database") else None,
         )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..article import Article, Failure, RawRecord
 from ..store.originals import digest
 from .agencies import find_agencies
 from .boilerplate import Stripped, byline_author, drop_repeated_lines, strip_furniture
-from .metadata import article_id, date_in_text, detect_language, host_of, normalize_url, parse_date
+from .metadata import article_id, date_in_text, date_in_url, detect_language, host_of, normalize_url, parse_date
 
 # Field names news datasets and scrapers use for the same things (news-please,
 # newspaper3k, NewsAPI, Common Crawl news extracts, MLSUM, the gilets-jaunes and OrangeSum
@@ -126,9 +127,12 @@ def _source_label(source: str | None) -> str | None:
 
 
 def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str | None, date, author, source,
-            derived: dict[str, str] | None = None, removed: list[tuple[str, str]] = ()) -> Article | Failure:
+            derived: dict[str, str] | None = None, removed: Iterable[tuple[str, str]] = (),
+            database: dict[str, Any] | None = None) -> Article | Failure:
     lines = drop_repeated_lines(lines)
     derived = dict(derived or {})
+    if date is None and (date := date_in_url(url)):
+        derived["date"] = "url"
     if title:
         title = _clean_inline(title)[:MAX_TITLE_CHARS]
         lines = _body_without_title(lines, title)
@@ -143,7 +147,7 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
         derived["title"] = "first sentence"
     raw = record.raw or text.encode("utf-8", "surrogatepass")
     return Article(
-        id=article_id(url, raw),
+        id=article_id(url, raw, f"{database['name']}:{database['id']}" if database and database.get("id") else None),
         title=title,
         text=text,
         origin=record.origin,
@@ -157,6 +161,7 @@ def _finish(record: RawRecord, *, title: str | None, lines: list[str], url: str 
         raw=raw,
         derived=derived,
         agencies=find_agencies(removed, lines, byline=author),
+        database=database,
     )
 
 
@@ -259,6 +264,30 @@ def _from_fields(record: RawRecord) -> Article | Failure:
     )
 
 
+def _from_press(record: RawRecord) -> Article | Failure:
+    """An article of a press-database export: the database's fields, its text through the same furniture rules."""
+    fields = record.fields
+    body = paragraphs_of(fields.get("text") or "")
+    subtitle = _clean_inline(fields.get("subtitle"))
+    if subtitle and _title_key(subtitle) not in {_title_key(p) for p in body[:2]}:
+        body = [subtitle, *body]  # the standfirst is the article's first paragraph, as for JSON lines
+    stripped = strip_furniture(body)
+    described = {"name": fields.get("database") or record.kind, "id": fields.get("doc_id")}
+    described |= {k: fields[k] for k in ("section", "page", "words", "subtitle", "language") if fields.get(k) not in (None, "")}
+    described |= {k: v for k, v in (fields.get("extra") or {}).items() if v not in (None, "", [])}
+    return _finish(
+        record,
+        title=fields.get("title"),
+        lines=stripped.lines,
+        url=normalize_url(fields.get("url")),
+        date=parse_date(fields.get("date")),
+        author=fields.get("author") or _byline_author(stripped),
+        source=fields.get("publication") or stripped.source,
+        removed=stripped.removed,
+        database=described,
+    )
+
+
 def extract(record: RawRecord) -> Article | Failure:
     """Turn one raw record into an Article without entities, or a Failure saying why not."""
     try:
@@ -268,6 +297,8 @@ def extract(record: RawRecord) -> Article | Failure:
             return _from_html(record, url_hint=record.fields.get("url"))
         if record.kind == "fields":
             return _from_fields(record)
+        if record.fields.get("database"):  # an article of a press-database export (inputs/exports/)
+            return _from_press(record)
         return _from_text(record)
     except RecursionError:
         return Failure(record.origin, "document too deeply nested to parse")

@@ -96,11 +96,25 @@ def host_of(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def article_id(url: str | None, raw: bytes) -> str:
-    """A stable document id: from the normalized URL when known, else from the input's bytes."""
+def article_id(url: str | None, raw: bytes, document: str | None = None) -> str:
+    """A stable document id: from a press database's document number when there is one (the same article in two
+    overlapping exports is one), else from the normalized URL when known, else from the input's bytes."""
+    if document:
+        return "d" + hashlib.sha1(document.encode("utf-8")).hexdigest()[:19]
     if url:
         return "u" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:19]
     return "c" + hashlib.sha1(raw).hexdigest()[:19]
+
+
+def date_in_url(url: str | None) -> dt.date | None:
+    """The date a URL carries (".../2018/11/17/...", "...-2018-11-17-..."), read by htmldate (trafilatura's date library)."""
+    if not url:
+        return None
+    from htmldate.extractors import extract_url_date  # loaded with trafilatura; only where a date is missing
+    from htmldate.utils import Extractor
+
+    found = extract_url_date(url, Extractor(False, dt.datetime.now() + dt.timedelta(days=1), dt.datetime(1990, 1, 1), True, "%Y-%m-%d"))
+    return dt.date.fromisoformat(found) if found else None
 
 
 def content_hash(*parts: str) -> str:

@@ -1,4 +1,8 @@
-"""Find article files on disk and read them into raw records, one failure at a time."""
+"""Find article files on disk and read them into raw records, one failure at a time.
+
+A page, a text or a Word file is one article, unless its content is a press-database
+export (exports/), which is split into its articles: `<file>#<n>` is the n-th.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..article import MAX_ARTICLE_BYTES, Failure, RawRecord
+from . import exports
 from .encoding import DecodeError, declared_charset, decode, repair_mojibake
 from .enriched import is_enriched_line, record_of_line, skipped_when_reading
 from .warc import count_pages, page_record, read_warc
@@ -20,10 +25,13 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc"}
+WORD_SUFFIXES = {".docx"}
+# An export of a thousand articles is tens of MB; anything larger than one article must prove to be one.
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
 
 
 def file_kind(path: Path) -> str | None:
-    """The reader for a file name ("html", "text", "jsonl", "warc"), or None when unsupported."""
+    """The reader for a file name ("html", "text", "jsonl", "warc", "docx"), or None when unsupported."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
@@ -38,6 +46,8 @@ def file_kind(path: Path) -> str | None:
         return "jsonl"
     if last in WARC_SUFFIXES:
         return "warc"
+    if last in WORD_SUFFIXES:
+        return "docx"
     return None
 
 
@@ -77,7 +87,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Failure]:
                     yield child if special is None else Failure(str(child), special)
         elif path.is_file():
             if file_kind(path) is None:
-                yield Failure(str(path), "unsupported file type (expected .html, .htm, .txt, .jsonl, .warc, optionally .gz)")
+                yield Failure(str(path), "unsupported file type (expected .html, .htm, .txt, .docx, .jsonl, .warc, optionally .gz)")
             else:
                 yield path
         elif path.is_symlink() and not path.exists():
@@ -96,9 +106,9 @@ def _open(path: Path):
 
 def _read_whole(path: Path) -> bytes:
     with _open(path) as fh:
-        data = fh.read(MAX_ARTICLE_BYTES + 1)
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ValueError(f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: too big to be one article")
+        data = fh.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise ValueError(f"file larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MB: too big to be read")
     return data
 
 
@@ -135,7 +145,43 @@ def read(path: Path) -> Iterator[RawRecord | Failure]:
     if not data.strip():
         yield Failure(origin, "empty file")
         return
-    yield _file_record(origin, "html" if kind == "html" else "text", data)
+    fmt = exports.recognise(data)
+    if fmt is not None:
+        yield from _export_records(origin, fmt, data)
+    elif len(data) > MAX_ARTICLE_BYTES:
+        yield Failure(origin, f"file larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: too big to be one article")
+    elif kind == "docx":
+        yield _word_record(origin, data)
+    else:
+        yield _file_record(origin, "html" if kind == "html" else "text", data)
+
+
+def _export_records(origin: str, fmt: exports.ExportFormat, data: bytes) -> Iterator[RawRecord | Failure]:
+    """One record per article of an export, a failure per article that could not be read; never one giant article."""
+    articles = 0
+    cuts: list[str] = []
+    for item in fmt.split(data):
+        if isinstance(item, exports.Cut):
+            cuts.append(item.reason)
+            yield Failure(f"{origin}#{item.number}", item.reason)
+        else:
+            articles += 1
+            yield _press_record(f"{origin}#{articles + len(cuts)}", fmt, item)
+    if not articles and not cuts:
+        yield Failure(origin, f"looks like a {fmt.NAME} export, but holds no article")
+
+
+def _press_record(origin: str, fmt: exports.ExportFormat, article: exports.PressArticle) -> RawRecord:
+    return RawRecord(origin=origin, kind=fmt.NAME, fields=article.fields(), raw=article.part)
+
+
+def _word_record(origin: str, data: bytes) -> RawRecord | Failure:
+    """A Word file that is no export: its paragraphs are one article, read as a text file is."""
+    try:
+        paragraphs = exports.nexis_docx.paragraphs(data)
+    except ValueError as exc:
+        return Failure(origin, f"not a readable Word file ({exc})")
+    return RawRecord(origin=origin, kind="docx", content="\n\n".join(paragraphs), raw=data)
 
 
 def _file_record(origin: str, kind: str, data: bytes) -> RawRecord | Failure:
@@ -178,6 +224,12 @@ def record_from_original(kind: str, origin: str, raw: bytes, url: str | None = N
         return _line_record(origin, raw)
     if kind == "warc":
         return page_record(origin, url, raw)
+    if kind == "docx":
+        return _word_record(origin, raw)
+    fmt = exports.by_name(kind)
+    if fmt is not None:  # an article of an export: its own part of the export, read alone
+        found = next((a for a in fmt.split(raw) if isinstance(a, exports.PressArticle)), None)
+        return _press_record(origin, fmt, found) if found else Failure(origin, f"the stored part of a {kind} export holds no article")
     return Failure(origin, f"unknown input kind {kind!r}")
 
 
@@ -205,7 +257,12 @@ def count_records(path: Path) -> int:
     if kind == "warc":
         return count_pages(path)
     if kind != "jsonl":
-        return 1
+        try:
+            data = _read_whole(path)
+        except (OSError, EOFError, zlib.error, ValueError):
+            return 1
+        fmt = exports.recognise(data)
+        return max(1, fmt.count(data)) if fmt else 1
     count = 0
     try:
         with _open(path) as fh:
