@@ -59,12 +59,14 @@ browser-deps:
 	fi
 
 # Speed and relevance against SQLite FTS5 (first 10,000 OrangeSum articles; BENCH_FLAGS="--limit 0" for
-# all), then the web API under load on the index it built. Under 20 minutes on 2 cores.
+# all), then the web API under load on the index it built, then a 1,000-article Europresse export read beside
+# the same articles as JSON lines. Under 20 minutes on 2 cores.
 BENCH_INDEX ?= /tmp/newsarchive-bench-index
 BENCH_FLAGS ?=
 bench: install
 	$(BIN)/python bench/bench_search.py --keep-index $(BENCH_INDEX) $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py --index $(BENCH_INDEX)
+	$(BIN)/python bench/bench_exports.py
 
 # 10k to 250k articles against FTS5, and the server's memory at each size (about an hour; not in CI).
 bench-scale: install

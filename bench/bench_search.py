@@ -22,7 +22,8 @@ Phases (each can be sized by a flag):
    relevant result; MRR@10 and recall@10 for both stemmers and FTS5 (OR of the words,
    bm25), and newsarchive's latency on these long queries;
 7. the scale check: the query index grown --scale times (each article re-added under a
-   new id with its sentences shuffled and its entities kept), the same queries again.
+   new id with its sentences shuffled and its entities kept), the same queries again,
+   and their characteristic words (search/words.py).
 
 The last line is one `key=value` summary for scripts. Timings on a shared machine are
 noisy; ratios against FTS5 come from the same run and are the robust figures.
@@ -384,6 +385,26 @@ def run_trends(archive, reps: int) -> Latencies:
     return times
 
 
+def run_words(archive, reps: int) -> tuple[float, Latencies, Latencies]:
+    """The characteristic words (search/words.py) of each bench query: the first call's seconds (it reads every segment's
+    terms), a first pass over the queries (cold posting and word-form caches), then `reps` passes."""
+    from newsarchive.search import words
+    from newsarchive.search.request import SearchRequest
+
+    words.REMEMBERED = 0  # answers are kept per generation; measure the computation, not the lookup
+    requests = [SearchRequest(query=q, persons=list(p), countries=list(c)) for q, p, c in QUERIES]
+    started = time.perf_counter()
+    archive.words(SearchRequest(query="bench"))
+    build = time.perf_counter() - started
+    cold, warm = Latencies(), Latencies()
+    for n in range(reps + 1):
+        for request in requests:
+            started = time.perf_counter()
+            archive.words(request)
+            (cold if n == 0 else warm).add(time.perf_counter() - started)
+    return build, cold, warm
+
+
 def run_batch(archive, lines: int = 1000) -> tuple[int, float]:
     """A batch of the archive's most frequent person names (as a user pastes a list of names): lines and seconds."""
     from newsarchive.search.request import SearchRequest
@@ -574,6 +595,10 @@ def main(argv: list[str] | None = None) -> int:
         trend_times = run_trends(archive, args.reps * 4)
         scaled["trend_p95"] = trend_times.p95
         say(f"    6-series monthly trend: p50 {trend_times.p50:.1f} ms  p95 {trend_times.p95:.1f} ms")
+        words_build, words_cold, words_warm = run_words(archive, args.reps)
+        scaled.update({"words_p50": words_warm.p50, "words_p95": words_warm.p95, "words_build": words_build})
+        say(f"    characteristic words, {len(QUERIES)} queries x {args.reps}: p50 {words_warm.p50:.1f} ms  p95 {words_warm.p95:.1f} ms   "
+            f"(first pass p50 {words_cold.p50:.1f}  p95 {words_cold.p95:.1f}; first call, every segment's terms read: {words_build:.1f} s)")
         names, batch_seconds = run_batch(archive)
         scaled["batch_seconds"], scaled["batch_lines"] = batch_seconds, names
         say(f"    batch of {names} person names: {batch_seconds:.1f} s")
@@ -618,6 +643,9 @@ def main(argv: list[str] | None = None) -> int:
             "scale_fts5_p50_ms": round(scaled["fts_p50"], 2),
             "scale_long_p95_ms": round(scaled["long_p95"], 1),
             "trend6_p95_ms": round(scaled["trend_p95"], 1),
+            "words_p50_ms": round(scaled["words_p50"], 1),
+            "words_p95_ms": round(scaled["words_p95"], 1),
+            "words_build_s": round(scaled["words_build"], 1),
             "batch_lines": scaled["batch_lines"],
             "batch_s": round(scaled["batch_seconds"], 1),
             "export_rows": scaled["export_rows"],

@@ -12,6 +12,8 @@ import click
 from newsarchive.index.entities.aliases import Aliases
 from newsarchive.index.store.folder import default_index_dir
 from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS
+from newsarchive.search.research import DEFAULT_MIN_WEIGHT, DEFAULT_NODES, MAX_NODES
+from newsarchive.search.research import FORMATS as RESEARCH_FORMATS
 from newsarchive.search.trends import PERIODS
 
 from .cli_utils import (
@@ -32,6 +34,7 @@ from .cli_utils import (
     request_from_options,
     search_options,
     series_filters,
+    write_output,
     write_table,
 )
 
@@ -161,14 +164,20 @@ def reindex(index_dir: Path | None, workers: int | None, no_entities: bool, enti
 @search_options()
 @click.option("--forms", is_flag=True, help="Also show which word forms of the archive each query word matched.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same as GET /api/search).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Write the hits as a table instead: csv (RFC 4180), excel (CSV with ';' and a BOM), jsonl or xlsx.")
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, *RESEARCH_FORMATS)), default=None,
+              help="Write the hits as a table instead: csv (RFC 4180), excel (CSV with ';' and a BOM), jsonl or xlsx; "
+                   "or for the tools researchers use next: iramuteq (a corpus), txm (a zip for TXM's XTZ+CSV import), "
+                   "gexf (the co-occurrence network of the whole result set, for Gephi). See docs/outputs.md.")
 @click.option("--all", "whole", is_flag=True, help="With --format: every hit of the result set in the search's order, not one page.")
 @click.option("--max-rows", type=int, default=DEFAULT_ROWS, show_default=True, help=f"With --all: at most this many rows (up to {MAX_ROWS}).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --format: write to this file (default: standard output).")
+@click.option("--nodes", type=int, default=DEFAULT_NODES, show_default=True,
+              help=f"With --format gexf: the most frequent persons, organisations and countries kept (1 to {MAX_NODES}).")
+@click.option("--min-weight", type=int, default=DEFAULT_MIN_WEIGHT, show_default=True,
+              help="With --format gexf: the lightest edge kept (articles, or stories with --count groups, naming both).")
 def search(index_dir: Path | None, forms: bool, as_json: bool, fmt: str | None, whole: bool, max_rows: int, output: Path | None,
-           **options: Any) -> None:
+           nodes: int, min_weight: int, **options: Any) -> None:
     """Search the index for QUERY.
 
     \b
@@ -184,7 +193,12 @@ def search(index_dir: Path | None, forms: bool, as_json: bool, fmt: str | None, 
     archive = Archive(_folder(index_dir))
     if fmt:
         start, rows = (0, max_rows) if whole else ((request.page - 1) * request.limit, request.limit)
-        write_table(archive.export(request, rows, start=start), fmt, output)
+        if fmt in RESEARCH_FORMATS:
+            from newsarchive.search.network import NetworkOptions
+
+            write_output(archive.research_output(request, fmt, rows, start, NetworkOptions(nodes, min_weight)), output)
+        else:
+            write_table(archive.export(request, rows, start=start), fmt, output)
         return
     result = archive.search(request)
     matched = archive.matched_forms(request.query, request.within) if forms else []
@@ -357,8 +371,9 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 from .cli_archive import backup, check  # noqa: E402
 from .cli_enrich import enrich  # noqa: E402
 from .cli_keeping import batch, collection, saved  # noqa: E402
+from .cli_words import words  # noqa: E402
 
-for command in (saved, collection, batch, check, backup, enrich):
+for command in (saved, collection, batch, check, backup, enrich, words):
     main.add_command(command)
 
 

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
 
@@ -23,6 +23,7 @@ from newsarchive.index.extraction.sources import SourcesError
 from newsarchive.index.store.userfiles import UserFileError
 from newsarchive.search.export import Table
 from newsarchive.search.request import PARAMS, Param, QueryError, SearchRequest
+from newsarchive.search.research import Output
 from newsarchive.search.results import SearchResult
 from newsarchive.search.trends import Trend
 
@@ -257,9 +258,18 @@ def write_table(table: Table, fmt: str, output: Path | None) -> None:
     """Write an export to a file or standard output; say on stderr when it was cut at its row limit."""
     from newsarchive.search.export import chunks
 
+    write_chunks(chunks(table, fmt), output, table.cut_message)
+
+
+def write_output(found: Output, output: Path | None) -> None:
+    """Write a research output (Iramuteq, TXM, GEXF) to a file or standard output; say on stderr when it was cut."""
+    write_chunks(found.chunks, output, found.cut_message)
+
+
+def write_chunks(chunks: Iterable[bytes], output: Path | None, cut_message: str | None) -> None:
     target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115 - stdout is not ours to close
     try:
-        for chunk in chunks(table, fmt):
+        for chunk in chunks:
             target.write(chunk)
     except BrokenPipeError:  # `... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -267,8 +277,8 @@ def write_table(table: Table, fmt: str, output: Path | None) -> None:
     finally:
         if output:
             target.close()
-    if table.cut_message:
-        click.echo(f"Warning: {table.cut_message} (--max-rows)", err=True)
+    if cut_message:
+        click.echo(f"Warning: {cut_message} (--max-rows)", err=True)
 
 
 def render_trend(trend: Trend) -> None:

@@ -26,19 +26,23 @@ from newsarchive.index.store.folder import open_index
 from newsarchive.index.store.originals import OriginalStore
 from newsarchive.index.store.schema import unpack_article
 
-from . import batch, entity, export, reports, trends
+from . import batch, entity, export, lexicometry, reports, trends
 from .engine import evaluate
+from .export import DEFAULT_ROWS
 from .facet_arrays import LeafCache
 from .facets import FACETS, FacetCache
 from .keeping import Collections, Saved, SavedSearches
+from .network import Network, NetworkOptions, build_network
 from .plan import Planner
 from .postings import IndexArrays
 from .query import query_terms
 from .ranking import matching, ranked_page, whoosh_matches
 from .request import QueryError, SearchRequest
+from .research import Output
 from .results import SearchResult, make_hit
 from .snapshot import PerGeneration, Snapshot
 from .snippets import highlight_paragraphs
+from .words import DEFAULT_WORDS, WordCounts, Words, WordStore, characteristic_words
 
 SIMILAR_TERMS = 12  # key terms of an article that "similar articles" look for
 _OPERATOR_WORDS = ("and", "or", "not", "et", "ou", "sauf")
@@ -58,6 +62,8 @@ class Archive:
         self._facet_leaves: LeafCache = {}  # each segment's facet pairs, reused across index generations
         self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path)))
         self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting))
+        self._word_store = WordStore()  # each segment's (document, term) pairs and written forms, reused across index generations
+        self._words = PerGeneration(lambda s: WordCounts(s.reader(), self._arrays.get(s).live, self._word_store))
 
     # -- this thread's view of the newest generation -----------------------------------------
 
@@ -151,6 +157,17 @@ class Archive:
         """Every article of the result set (at most `limit`, from the `start`-th), in the search's order, as rows to write."""
         return export.hit_table(self.snapshot(), self.planner, request, limit, page_url, start)
 
+    def research_output(self, request: SearchRequest, fmt: str, limit: int = DEFAULT_ROWS, start: int = 0,
+                        options: NetworkOptions | None = None) -> Output:
+        """The result set for Iramuteq or TXM (at most `limit` texts, from the `start`-th), or its network for Gephi (search/research.py)."""
+        if fmt == "gexf":
+            return self.network(request, options).output()
+        return lexicometry.output(lexicometry.corpus(self.snapshot(), self.planner, request, limit, start), fmt)
+
+    def network(self, request: SearchRequest, options: NetworkOptions | None = None) -> Network:
+        """The co-occurrence network of persons, organisations and countries over the whole result set (search/network.py)."""
+        return build_network(self.snapshot(), self.planner, request, options)
+
     def trend(self, series: list[trends.Series], by: str | None = None) -> trends.Trend:
         """Counts, shares and stories per period of up to six searches (search/trends.py)."""
         return trends.trend(self.snapshot(), self.planner, series, by)
@@ -158,6 +175,11 @@ class Archive:
     def cooccurrence(self, request: SearchRequest, person: str | None = None, country: str | None = None, limit: int = 10) -> dict[str, Any]:
         """The persons and countries most often in the same articles as `person` (or `country`), within the request's results."""
         return reports.cooccurrence(self.search, request, person, country, limit)
+
+    def words(self, request: SearchRequest, limit: int = DEFAULT_WORDS) -> Words:
+        """The characteristic words of the result set: the words most over-represented in its articles (search/words.py)."""
+        snap = self.snapshot()
+        return characteristic_words(snap, self.planner, self._words.get(snap.searcher), request, limit)
 
     def matched_forms(self, query_text: str, within: str = "text") -> list[dict[str, Any]]:
         """For each word of a query, the forms of it found in the archive."""

@@ -37,7 +37,7 @@ MEDIA_TYPES = {
 }
 DEFAULT_ROWS = 10_000
 MAX_ROWS = 100_000
-HIT_COLUMNS = ("id", "date", "title", "source", "url", "language", "persons", "organisations", "countries", "agencies",
+HIT_COLUMNS = ("id", "date", "title", "source", "author", "url", "language", "persons", "organisations", "countries", "agencies",
                "snippet", "group", "versions", "page")
 JOIN = " ; "  # between the values of a multi-valued cell
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -100,7 +100,8 @@ def hit_table(snap: Snapshot, planner: Planner, request: SearchRequest, limit: i
         scored = matches if matches is not None else whoosh_matches(plan, snap, docnums)
         for docnum, score in ranked_page(ordered, snap, scored, collapsed=False)[start:]:
             hit = make_hit(snap, docnum, score, plan.terms, request, versions, plan.speakers)
-            yield {"id": hit.id, "date": hit.date, "title": hit.title, "source": hit.source, "url": hit.url, "language": hit.language,
+            yield {"id": hit.id, "date": hit.date, "title": hit.title, "source": hit.source, "author": hit.author, "url": hit.url,
+                   "language": hit.language,
                    "persons": hit.persons, "organisations": hit.organisations, "countries": [c["name"] for c in hit.countries],
                    "agencies": hit.agencies, "snippet": hit.snippet.text(), "group": hit.group, "versions": hit.versions + 1,
                    "page": page_url(hit.id) if page_url else None}

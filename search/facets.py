@@ -52,6 +52,7 @@ FACETS = (
     FacetKind("source", "sources", labelled=True, any_of=True),
     FacetKind("language", "languages", labelled=True, any_of=True),
     FacetKind("agency", "agencies", labelled=False, any_of=True),
+    FacetKind("signature", "authors", labelled=False, any_of=True),
 )
 NAME_FACETS = ("person", "organisation")
 
@@ -118,6 +119,8 @@ class FacetCache:
             "organisation": NameFacet(fields["organisation"], fields["organisation_form"],
                                       self._organisation_merges(fields["organisation"], fields["organisation_mention"], alias_merges),
                                       self.aliases.merges),
+            # Journalists: one value per folded name, shown in its most frequent written form; no merges.
+            "signature": NameFacet(fields["signature"], fields["signature_form"], {}),
         }
         self.source_merges = self.sources.merges()
         self.source_members: dict[str, list[str]] = defaultdict(list)

@@ -159,7 +159,7 @@ def _any_term(fieldname: str, keys: list[str], boost: float = 1.0) -> query.Quer
 
 
 # Query fields whose text names a facet value: `person:lavrov`, `org:CGT`, `source:"Le Point"`, `agency:afp`.
-_NAMED_FIELDS = (*NAME_FACETS, "source", "agency")
+_NAMED_FIELDS = (*NAME_FACETS, "source", "agency", "signature")
 
 
 def _resolve_names(q: query.Query, facets: FacetCache) -> query.Query:

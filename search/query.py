@@ -41,6 +41,7 @@ FIELD_ALIASES = {
     "source": ["média", "media", "publication", "journal"],
     "organisation": ["org", "organization", "organisme"],
     "agency": ["agence"],
+    "signature": ["signataire", "journaliste"],
     "language": ["langue"],
     "year": ["année", "annee"],
     "exact": ["forme", "exactement"],
@@ -103,9 +104,9 @@ def parse_query(parser: qparser.QueryParser, text: str) -> query.Query | None:
 
 
 # Fields that hold internal data, not text a user can search.
-SEARCHABLE = "title, body, person, organisation, country, source, agency, language, author, date, year, exact"
+SEARCHABLE = "title, body, person, organisation, country, source, agency, language, author, signature, date, year, exact"
 INTERNAL_FIELDS = {"article", "fingerprint", "day_newest", "day_oldest", "person_form", "organisation_form", "organisation_mention",
-                   "source_name", "facet_terms"}
+                   "source_name", "facet_terms", "signature_form"}
 
 
 def _check(q: query.Query) -> None:

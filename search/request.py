@@ -28,7 +28,7 @@ SORTS = ("relevance", "newest", "oldest", "added")  # added: most recently index
 WITHIN = ("text", "exact", "quotes")
 COUNTS = ("articles", "groups")
 _GROUP_ID = re.compile(r"[uc][0-9a-f]{19}")
-FACET_FILTERS = ("persons", "countries", "organisations", "sources", "languages", "agencies")  # bounded together
+FACET_FILTERS = ("persons", "countries", "organisations", "sources", "languages", "agencies", "authors")  # bounded together
 
 
 class QueryError(ValueError):
@@ -141,6 +141,8 @@ class SearchRequest:
                                  metavar="LANG")
     agencies: list[str] = param([], "agency", "texts", "Only articles carrying this news agency's copy (repeatable: any of them).",
                                 metavar="AGENCY")
+    authors: list[str] = param([], "signature", "texts", "Only articles signed by this journalist (repeatable: any of them).",
+                               metavar="NAME", flag="--author")
     collections: list[str] = param([], "collection", "texts", "Only articles kept in this collection (repeatable: any of them).",
                                    metavar="NAME", max_chars=100)
     date_from: dt.date | None = param(None, "from", "date", "Published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).", metavar="DATE")

@@ -10,6 +10,7 @@ import numpy as np
 from whoosh.analysis import Analyzer
 
 from newsarchive.index.entities.countries import country_label
+from newsarchive.index.extraction.signatures import signatures
 from newsarchive.index.extraction.sources import source_key
 from newsarchive.index.store.schema import unpack_article
 from newsarchive.index.text import fold
@@ -42,6 +43,8 @@ class Hit:
     countries: list[dict[str, str]]
     organisations: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
+    author: str | None = None  # the byline as written
+    signatures: list[str] = field(default_factory=list)  # the journalists it signs (the facet's values)
     source_key: str | None = None  # the publication's facet value (its host); `source` is its label
     language: str | None = None
     title_derived: bool = False  # the title was made from the first sentence (the original has none)
@@ -67,6 +70,8 @@ class Hit:
             "countries": self.countries,
             "organisations": self.organisations,
             "agencies": self.agencies,
+            "author": self.author,
+            "signatures": self.signatures,
             "group": self.group,
             "versions": self.versions,
             **({"quotes": self.quotes} if self.quotes else {}),
@@ -158,6 +163,8 @@ def make_hit(snap: Snapshot, docnum: int, score: float | None, terms: set[str], 
         countries=[{"code": c["code"], "name": country_label(c["code"])} for c in article.get("countries") or []],
         organisations=list(dict.fromkeys(facets.label("organisation", o["name"]) for o in article.get("organisations") or [])),
         agencies=[a["name"] for a in article.get("agencies") or []],
+        author=article.get("author"),
+        signatures=[facets.label("signature", name) for name in signatures(article.get("author"))],
         score=score,
         group=facets.group_ids[group] if group < len(facets.group_ids) else None,
         versions=int(versions[group]) - 1 if versions is not None and group < versions.size else 0,

@@ -173,9 +173,9 @@ def test_search_json_shape(runner, mini_index):
     assert data["page"] == 1
     hit = data["hits"][0]
     assert set(hit) == {"id", "title", "date", "source", "source_key", "language", "url", "snippet", "persons", "countries", "organisations", "title_derived",
-                        "agencies", "group", "versions"}
+                        "agencies", "author", "signatures", "group", "versions"}
     assert "<mark>Lavrov</mark>" in hit["snippet"]
-    assert set(data["facets"]) == {"person", "organisation", "country", "source", "language", "agency", "collection", "year"}
+    assert set(data["facets"]) == {"person", "organisation", "country", "source", "language", "agency", "signature", "collection", "year"}
     assert {"value": "Sergueï Lavrov", "count": 2} in data["facets"]["person"]
     assert {"value": "RU", "label": "Russie", "count": 2} in data["facets"]["country"]
 

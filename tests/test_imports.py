@@ -7,13 +7,12 @@ module of another package also runs that package's __init__, so that counts as a
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
 
-from .test_layers import PACKAGES, ROOT, module_name, modules, package_of
+from .test_layers import PACKAGES, ROOT, import_statements, module_name, modules, package_of
 
 
 def project_modules() -> dict[str, Path]:
@@ -23,17 +22,10 @@ def project_modules() -> dict[str, Path]:
 def imported_modules(source: str, package: str, known: set[str]) -> set[str]:
     """The project modules a source imports anywhere: `from pkg import name` imports pkg.name when that is a module, else pkg."""
     found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, *([base] if base else [])])
-            submodules = {f"{base}.{alias.name}" for alias in node.names} & known
-            found.update(submodules or {base})
-    return {name for name in found if name in known}
+    for base, members in import_statements(source, package):
+        submodules = {f"{base}.{name}" for name in members} & known
+        found.update(submodules or {base})
+    return found & known
 
 
 def import_graph() -> dict[str, set[str]]:

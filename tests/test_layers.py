@@ -12,6 +12,7 @@ import ast
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,19 +48,26 @@ def package_of(path: Path) -> str:
     return name if path.name == "__init__.py" else name.rpartition(".")[0]
 
 
-def imported(source: str, package: str) -> set[str]:
-    """Every module a source imports, relative imports resolved against `package`."""
-    names = set()
+def import_statements(source: str, package: str) -> Iterator[tuple[str, list[str]]]:
+    """(module, names imported from it) for every import of a source, anywhere in it; relative ones resolved against `package`.
+    `import a.b` gives ("a.b", [])."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            yield from ((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parts, *([base] if base else [])])
-            names.add(base)
-            names.update(f"{base}.{alias.name}" for alias in node.names)
+            yield base, [alias.name for alias in node.names]
+
+
+def imported(source: str, package: str) -> set[str]:
+    """Every module a source imports, relative imports resolved against `package` (`from a import b` counts a and a.b)."""
+    names = set()
+    for base, members in import_statements(source, package):
+        names.add(base)
+        names.update(f"{base}.{name}" for name in members)
     return names
 
 

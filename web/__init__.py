@@ -26,9 +26,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if isinstance(app.json, DefaultJSONProvider):
         app.json.ensure_ascii = False
 
-    from . import api, csrf, errors, feeds, keeping, pages, trends
+    from . import api, csrf, errors, feeds, keeping, network, pages, trends
 
-    for blueprint in (pages.bp, api.bp, trends.bp, feeds.bp, keeping.bp):
+    for blueprint in (pages.bp, api.bp, trends.bp, feeds.bp, keeping.bp, network.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     csrf.register(app)

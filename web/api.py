@@ -9,18 +9,22 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from newsarchive.search.batch import read_lines
-from newsarchive.search.export import DEFAULT_ROWS, MAX_ROWS, Table, check_format
+from newsarchive.search.export import DEFAULT_ROWS, FORMATS, MAX_ROWS, Table, check_format
 from newsarchive.search.facets import FACETS, NAME_FACETS
+from newsarchive.search.network import NetworkOptions
 from newsarchive.search.request import MAX_FACET_LIMIT, MAX_NAME_CHARS, QueryError
+from newsarchive.search.research import FORMATS as RESEARCH_FORMATS
+from newsarchive.search.words import DEFAULT_WORDS, MAX_WORDS
 
 from .errors import api_error
-from .files import batch_lines, download
+from .files import batch_lines, download, output_download
 from .state import FOLDERS, get_archive, int_arg, request_from_args, trend_series
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 FACET_NAMES = tuple(k.name for k in FACETS)
 TABLE_FORMATS = ("json", "csv", "excel")  # a facet's values and a trend: JSON, or a table to download
+EXPORT_FORMATS = (*FORMATS, *RESEARCH_FORMATS)  # a search's export: a table, or a corpus or network (search/research.py)
 MAX_COMPANIONS = 100
 MAX_LOOKUP = 200
 
@@ -48,6 +52,19 @@ def cooccurrence() -> ResponseReturnValue:
     req = request_from_args(request.args)
     return jsonify(get_archive().cooccurrence(req, person=request.args.get("with_person"), country=request.args.get("with_country"),
                                               limit=limit))
+
+
+@bp.get("/words")
+def words() -> ResponseReturnValue:
+    """The characteristic words of the search: those most over-represented in its articles against the whole archive
+    (`limit` words, 30 by default, at most 100; G² on article counts, search/words.py)."""
+    req = request_from_args(MultiDict([(k, v) for k, v in request.args.items(multi=True) if k != "limit"]))
+    raw = request.args.get("limit", "").strip()
+    try:
+        limit = int(raw) if raw else DEFAULT_WORDS
+    except ValueError:
+        raise QueryError(f"limit must be a whole number between 1 and {MAX_WORDS}, not {raw[:40]!r}") from None
+    return jsonify(get_archive().words(req, limit).to_json())
 
 
 @bp.get("/forms")
@@ -79,10 +96,14 @@ def facet_values(kind: str) -> ResponseReturnValue:
 
 @bp.get("/export")
 def export() -> ResponseReturnValue:
-    """Every article of the search (at most `limit`, 10,000 by default, up to 100,000), as csv, excel, jsonl or xlsx."""
-    fmt = check_format(request.args.get("format", "csv"))
+    """Every article of the search (at most `limit`, 10,000 by default, up to 100,000), as csv, excel, jsonl or xlsx,
+    or as an Iramuteq corpus or a TXM zip; `gexf`: its co-occurrence network (`nodes`, `min_weight`) for Gephi."""
+    fmt = check_format(request.args.get("format", "csv"), EXPORT_FORMATS)
     req = request_from_args(MultiDict([(k, v) for k, v in request.args.items(multi=True) if k != "limit"]))
     limit = int_arg("limit", DEFAULT_ROWS, 1, MAX_ROWS)
+    if fmt in RESEARCH_FORMATS:
+        options = NetworkOptions.from_values(request.args.get) if fmt == "gexf" else None
+        return output_download(get_archive().research_output(req, fmt, limit, options=options))
     table = get_archive().export(req, limit, page_url=lambda article_id: url_for("newsarchive.article_page", article_id=article_id,
                                                                               _external=True))
     return download(table, fmt, "newsarchive-export")

@@ -1,4 +1,4 @@
-"""Files in and out of the pages and the API: a table streamed as a download, a batch's lines uploaded or pasted.
+"""Files in and out of the pages and the API: a table or a research output streamed as a download, a batch's lines uploaded or pasted.
 
 Here, not in a view module, so that the API (api.py) and the pages (keeping.py) both import them at the top.
 """
@@ -10,6 +10,7 @@ from flask import Response, request, stream_with_context
 from newsarchive.search.batch import read_lines
 from newsarchive.search.export import MEDIA_TYPES, Table, chunks
 from newsarchive.search.request import QueryError
+from newsarchive.search.research import Output
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a batch file: a thousand names fit many times over
 
@@ -17,8 +18,17 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a batch file: a thousand names fit many ti
 def download(table: Table, fmt: str, name: str) -> Response:
     """A table streamed as a download: rows are written as they are read."""
     extension = {"excel": "csv"}.get(fmt, fmt)
-    return Response(stream_with_context(chunks(table, fmt)), mimetype=MEDIA_TYPES[fmt],
+    return Response(stream_with_context(chunks(table, fmt)), content_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}{"-excel" if fmt == "excel" else ""}.{extension}"'})
+
+
+def output_download(output: Output) -> Response:
+    """A research output (Iramuteq, TXM, GEXF) streamed as a download; when it was cut at its limit, the
+    X-Export-Cut header says so (a corpus has no place for the note a table ends with)."""
+    headers = {"Content-Disposition": f'attachment; filename="{output.filename}"'}
+    if output.cut_message:
+        headers["X-Export-Cut"] = output.cut_message
+    return Response(stream_with_context(output.chunks), content_type=output.media_type, headers=headers)
 
 
 def batch_lines() -> list[str]:

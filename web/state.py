@@ -33,7 +33,7 @@ def get_archive() -> Archive:
 
 
 # Keys of the page alone: the interface language, and each facet's filter box.
-FILTER_BOXES = {"person": "pf", "organisation": "of", "country": "cf", "source": "sf", "language": "lf", "agency": "af"}
+FILTER_BOXES = {"person": "pf", "organisation": "of", "country": "cf", "source": "sf", "language": "lf", "agency": "af", "signature": "jf"}
 PAGE_KEYS = ("lang", *FILTER_BOXES.values())
 STATE_KEYS = (*(p.key for p in PARAMS), *PAGE_KEYS)
 FILTER_BOX_CHARS = 100  # a facet filter box holds the start of a name

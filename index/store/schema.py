@@ -13,7 +13,8 @@ from ..entities.countries import resolve_country
 from ..extraction.sources import key_of
 from ..text import fold
 
-SCHEMA_VERSION = 7  # 3: stemmer in the schema, accents folded first; 5: facet column; 6: sources, organisations, agencies; 7: added
+SCHEMA_VERSION = 8  # 3: stemmer in the schema, accents folded first; 5: facet column; 6: sources, organisations, agencies; 7: added;
+# 8: signatures
 UNDATED_LAST = 2**31 - 1
 VALUE_SEPARATOR = "\n"  # between the values of a multi-valued facet field
 
@@ -154,6 +155,9 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
         source_name=EntityField(LineTokenizer()),
         url=fields.ID(),
         author=fields.TEXT(analyzer=FrenchTokenizerOnlyFold()),
+        # The journalists the byline signs, one value each: by folded key, and as written (for display).
+        signature=EntityField(LineTokenizer() | NameKeyFilter()),
+        signature_form=EntityField(LineTokenizer()),
         language=fields.ID(),
         # Facets: persons by folded key (one value per person, whatever the spelling),
         # their written forms (for display), countries by ISO code.
@@ -205,7 +209,7 @@ def FrenchTokenizerOnlyFold():  # noqa: N802
 FACET_COLUMN = "facet_terms"
 # In the column's order; fields added later come last, so an older column reads as the first ones.
 FACET_FIELDS = ("person", "person_form", "country", "dup_group", "source", "source_name", "language", "organisation",
-                "organisation_form", "organisation_mention", "agency")
+                "organisation_form", "organisation_mention", "agency", "signature", "signature_form")
 
 
 def facet_terms(schema, doc: dict) -> bytes:

@@ -21,6 +21,7 @@ from ..article import Article
 from ..entities.organisations import acronym_links
 from ..errors import ArchiveIndexError, IndexLockedError
 from ..extraction.metadata import content_hash
+from ..extraction.signatures import signatures
 from ..extraction.sources import source_key
 from ..layout import INDEX_NAME, LOCK, META
 from ..text import fold
@@ -148,6 +149,8 @@ def article_fields(article: Article, schema=None) -> dict:
         doc["url"] = article.url
     if article.author:
         doc["author"] = article.author
+        if names := [n.replace(VALUE_SEPARATOR, " ") for n in signatures(article.author)]:
+            doc["signature"] = doc["signature_form"] = VALUE_SEPARATOR.join(names)
     if article.language:
         doc["language"] = article.language
     names = [p.name.replace(VALUE_SEPARATOR, " ") for p in article.persons if p.facet and fold(p.name)]
