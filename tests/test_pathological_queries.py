@@ -185,7 +185,7 @@ def check_api(client, params: dict) -> dict:
     else:
         assert isinstance(data["total"], int) and data["total"] >= 0
         assert len(data["hits"]) <= data["limit"] <= 100
-        assert set(data["facets"]) == {"person", "organisation", "country", "source", "language", "agency", "collection", "year"}
+        assert set(data["facets"]) == {"person", "organisation", "country", "source", "language", "agency", "signature", "collection", "year"}
     return {"status": response.status_code, **data}
 
 
