@@ -267,31 +267,35 @@ def cooccur(index_dir: Path | None, query: str, person: str | None, country: str
 @main.command()
 @index_option
 @json_option
-@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most this many persons (0: all).")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="At most this many persons and this many organisations (0: all).")
 def aliases(index_dir: Path | None, as_json: bool, limit: int) -> None:
-    """List the person merges the indexer made across the archive.
+    """List the person and organisation merges the indexer made across the archive.
 
     \b
     For each person: the spellings counted as one facet value, the shorter mentions
     merged into the full name within articles ("M. Lavrov" -> "Sergueï Lavrov"), and
-    the bare surnames resolved to the archive's dominant full name. To correct them,
-    write rules in <index>/aliases.txt (the file explains its format; it is created with
-    this template if missing), then run `newsarchive reindex --entities`.
+    the bare surnames resolved to the archive's dominant full name. For each
+    organisation: the same, and the values counted as it across the archive with why
+    (acronym, known names, spelling, ministry, short form, alias file): "LaREM" and
+    "La République en marche" as "LREM". To correct them, write rules in
+    <index>/aliases.txt (the file explains its format; it is created with this template
+    if missing); organisation rules need no re-indexing, person rules take effect after
+    `newsarchive reindex --entities`.
     """
     from newsarchive.index.entities.aliases import FILE, TEMPLATE
     from newsarchive.search.archive import Archive
 
     folder = _folder(index_dir)
     Aliases.load(folder)  # a broken file is reported before anything else
-    merges = Archive(folder).person_merges()
+    merges = Archive(folder).name_merges()
     alias_file = folder / FILE
     if not alias_file.exists():
         alias_file.write_text(TEMPLATE, "utf-8")
-    merges = merges[:limit] if limit else merges
+    persons, organisations = (merges[kind][:limit] if limit else merges[kind] for kind in ("person", "organisation"))
     if as_json:
-        echo_json({"alias_file": str(alias_file), "persons": merges})
+        echo_json({"alias_file": str(alias_file), "persons": persons, "organisations": organisations})
     else:
-        render_merges(alias_file, merges)
+        render_merges(alias_file, persons, organisations)
 
 
 @main.command()

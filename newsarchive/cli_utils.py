@@ -241,17 +241,23 @@ def render_result(result: SearchResult, notice: str | None) -> None:
             click.echo("Years:     " + ", ".join(f"{f['value']} ({f['count']})" for f in facets["year"]))
 
 
-def render_merges(alias_file: Path, merges: list[dict[str, Any]]) -> None:
+def render_merges(alias_file: Path, merges: list[dict[str, Any]], organisations: list[dict[str, Any]] | None = None) -> None:
     click.echo(f"Alias file: {alias_file}")
-    for entry in merges:
-        parts = []
-        if entry["spellings"]:
-            parts.append("spellings " + ", ".join(f"{f['form']} ({f['count']})" for f in entry["spellings"]))
-        if entry["mentions"]:
-            parts.append("mentions " + ", ".join(f"{m['mention']} ({m['count']})" for m in entry["mentions"]))
-        if entry["merged"]:
-            parts.append("merged " + ", ".join(f"{m['name']} ({m['count']})" for m in entry["merged"]))
-        click.echo(f"{entry['name']} [{entry['articles']} articles] <- " + "; ".join(parts))
+    for title, entries in (("Persons", merges), ("Organisations", organisations)):
+        if entries is None:
+            continue
+        if organisations is not None:
+            click.echo(f"\n{title}:")
+        for entry in entries:
+            parts = []
+            if entry["spellings"]:
+                parts.append("spellings " + ", ".join(f"{f['form']} ({f['count']})" for f in entry["spellings"]))
+            if entry["mentions"]:
+                parts.append("mentions " + ", ".join(f"{m['mention']} ({m['count']})" for m in entry["mentions"]))
+            if entry["merged"]:
+                # why an organisation was merged: "LaREM (112, known names)"
+                parts.append("merged " + ", ".join(f"{m['name']} ({m['count']}{', ' + m['why'] if m.get('why') else ''})" for m in entry["merged"]))
+            click.echo(f"{entry['name']} [{entry['articles']} articles] <- " + "; ".join(parts))
 
 
 def write_table(table: Table, fmt: str, output: Path | None) -> None:

@@ -189,6 +189,10 @@ class Archive:
         """Every person the indexer merged names into (the `aliases` report)."""
         return reports.person_merges(self.snapshot())
 
+    def name_merges(self) -> dict[str, list[dict[str, Any]]]:
+        """Every person and organisation the indexer merged names into (the `aliases` report), by kind."""
+        return reports.name_merges(self.snapshot())
+
     def stats(self) -> reports.Stats:
         """Articles, distinct persons and countries, date range and size on disk."""
         return reports.stats(self.snapshot(), self.path)

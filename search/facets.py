@@ -25,13 +25,13 @@ from whoosh.searching import Searcher
 
 from newsarchive.index.entities.aliases import Aliases, resolve_person_keys
 from newsarchive.index.entities.countries import country_label, resolve_country
-from newsarchive.index.entities.organisations import resolve_acronyms
+from newsarchive.index.entities.org_archive import organisation_merges
 from newsarchive.index.extraction.sources import Sources, key_of
 from newsarchive.index.store.schema import FACET_FIELDS
 from newsarchive.index.text import fold
 
 from .facet_arrays import FieldFacet, LeafCache, leaf_key, load_leaf
-from .names import NameFacet
+from .names import NameFacet, display_forms
 from .request import QueryError
 
 
@@ -117,11 +117,13 @@ class FacetCache:
         self.names = {
             "person": NameFacet(fields["person"], fields["person_form"], self._person_merges(fields["person"], alias_merges), self.aliases.merges),
             "organisation": NameFacet(fields["organisation"], fields["organisation_form"],
-                                      self._organisation_merges(fields["organisation"], fields["organisation_mention"], alias_merges),
+                                      self._organisation_merges(fields["organisation"], fields["organisation_mention"],
+                                                                fields["organisation_form"], alias_merges),
                                       self.aliases.merges),
             # Journalists: one value per folded name, shown in its most frequent written form; no merges.
             "signature": NameFacet(fields["signature"], fields["signature_form"], {}),
         }
+        self.names["organisation"].names.update(self.organisation_labels)  # "Les Échos" for the value of "Échos" and "Les Echos"
         self.source_merges = self.sources.merges()
         self.source_members: dict[str, list[str]] = defaultdict(list)
         for key, target in self.source_merges.items():
@@ -136,16 +138,21 @@ class FacetCache:
         counts = {v: int(c) for v, c in zip(persons.values, persons.doc_counts, strict=True) if v not in alias_merges}
         return {**alias_merges, **resolve_person_keys(counts, forbids=self.aliases.forbids)}
 
-    def _organisation_merges(self, organisations: FieldFacet, mentions: FieldFacet, alias_merges: dict[str, str]) -> dict[str, str]:
-        """Organisation keys counted as another: the alias file's merges, then acronyms joined to their long form
-        archive-wide ("otan" and "organisation du traite de l atlantique nord": the form the archive uses most)."""
+    def _organisation_merges(self, organisations: FieldFacet, mentions: FieldFacet, forms: FieldFacet,
+                             alias_merges: dict[str, str]) -> dict[str, str]:
+        """Organisation keys counted as another: the alias file's merges, then one value per body across the
+        archive (org_archive.py: an acronym and its long form, the names of a listed body, spellings, short
+        forms); `organisation_merge_reasons` says why each key was merged, `organisation_labels` the listed names shown."""
         counts = {v: int(c) for v, c in zip(organisations.values, organisations.doc_counts, strict=True) if v not in alias_merges}
         joined: dict[str, dict[str, int]] = defaultdict(dict)
         for pair, n in zip(mentions.values, mentions.doc_counts.tolist(), strict=True):
             name, _, acronym = pair.partition("|")
             if name not in alias_merges and acronym not in alias_merges and not self.aliases.forbids(acronym, name):
                 joined[name][acronym] = n
-        return {**alias_merges, **resolve_acronyms(counts, joined)}
+        merges = organisation_merges(counts, joined, forbids=self.aliases.forbids, shown=display_forms(forms))
+        self.organisation_merge_reasons = {**{key: "alias file" for key in alias_merges}, **merges.reasons}
+        self.organisation_labels = merges.labels
+        return {**alias_merges, **merges.targets}
 
     def _source_labels(self, sources: FieldFacet, names: FieldFacet) -> dict[str, str]:
         """Each publication key's label: the sources file's, else the name its articles give most often, else the key."""

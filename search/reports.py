@@ -1,4 +1,4 @@
-"""Reports around searches: who appears with whom, the word forms a query matched, the person merges made, statistics."""
+"""Reports around searches: who appears with whom, the word forms a query matched, the person and organisation merges made, statistics."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from newsarchive.index.entities.countries import country_label
 from newsarchive.index.store.schema import unpack_article
 from newsarchive.index.text import fold
 
+from .names import NameFacet
 from .plan import Planner
 from .query import is_free_text, query_terms
 from .request import QueryError, SearchRequest
@@ -63,35 +64,58 @@ def matched_forms(snap: Snapshot, planner: Planner, query_text: str, within: str
 
 def person_merges(snap: Snapshot) -> list[dict[str, Any]]:
     """Every person the indexer merged names into: spellings, within-article mentions, archive-level merges."""
-    persons = snap.facets.names["person"]
-    reader = snap.reader
-    spellings: dict[str, list[dict[str, Any]]] = {}
-    if "person_form" in reader.indexed_field_names():
-        for term, info in reader.iter_field("person_form"):
-            form = term.decode("utf-8") if isinstance(term, bytes) else term
-            key = fold(form)
-            if key not in persons.merged_into and form != persons.name(key):  # merged names are listed apart
-                spellings.setdefault(key, []).append({"form": form, "count": info.doc_frequency()})
-    mentions: dict[str, dict[str, int]] = {}
+    return name_merges(snap, ("person",))["person"]
+
+
+# The form field and the stored list of each name facet the merges report reads.
+_NAME_FIELDS = {"person": ("person_form", "persons"), "organisation": ("organisation_form", "organisations")}
+
+
+def name_merges(snap: Snapshot, kinds: tuple[str, ...] = ("person", "organisation")) -> dict[str, list[dict[str, Any]]]:
+    """For each name facet of `kinds`, every value the indexer merged names into, most frequent first: the
+    spellings of its key, the shorter mentions merged into it within articles, and the keys counted as it
+    across the archive (for organisations with why: "acronym", "known names", "spelling", "ministry",
+    "short form", "alias file"). One pass over the stored articles for all kinds."""
+    reasons = {"organisation": snap.facets.organisation_merge_reasons}
+    spellings: dict[str, dict[str, list[dict[str, Any]]]] = {kind: {} for kind in kinds}
+    mentions: dict[str, dict[str, dict[str, int]]] = {kind: {} for kind in kinds}
+    for kind in kinds:
+        facet, field = snap.facets.names[kind], _NAME_FIELDS[kind][0]
+        if field in snap.reader.indexed_field_names():
+            for term, info in snap.reader.iter_field(field):
+                form = term.decode("utf-8") if isinstance(term, bytes) else term
+                key = fold(form)
+                if key not in facet.merged_into and form != facet.name(key):  # merged names are listed apart
+                    spellings[kind].setdefault(key, []).append({"form": form, "count": info.doc_frequency()})
     for fields in snap.searcher.all_stored_fields():
-        for person in unpack_article(fields.get("article")).get("persons") or []:
-            key = persons.merged_into.get(fold(person["name"]), fold(person["name"]))
-            for mention in dict.fromkeys(person.get("mentions") or []):
-                if fold(mention) != key:
-                    counts = mentions.setdefault(key, {})
-                    counts[mention] = counts.get(mention, 0) + 1
+        article = unpack_article(fields.get("article"))
+        for kind in kinds:
+            facet = snap.facets.names[kind]
+            for entity in article.get(_NAME_FIELDS[kind][1]) or []:
+                key = facet.merged_into.get(fold(entity["name"]), fold(entity["name"]))
+                for mention in dict.fromkeys(entity.get("mentions") or []):
+                    if fold(mention) != key:
+                        counts = mentions[kind].setdefault(key, {})
+                        counts[mention] = counts.get(mention, 0) + 1
+    return {kind: _merge_entries(snap.facets.names[kind], spellings[kind], mentions[kind], reasons.get(kind)) for kind in kinds}
+
+
+def _merge_entries(facet: NameFacet, spellings: dict[str, list[dict[str, Any]]], mentions: dict[str, dict[str, int]],
+                   reasons: dict[str, str] | None) -> list[dict[str, Any]]:
     merged: dict[str, list[dict[str, Any]]] = {}
-    for key, target in persons.merged_into.items():
-        if persons.counts_before_merges.get(key):
-            merged.setdefault(target, []).append({"name": persons.name(key) if key in persons.names else key,
-                                                  "count": persons.counts_before_merges[key]})
+    for key, target in facet.merged_into.items():
+        if facet.counts_before_merges.get(key):
+            entry = {"name": facet.name(key) if key in facet.names else key, "count": facet.counts_before_merges[key]}
+            if reasons is not None:
+                entry["why"] = reasons.get(key, "")
+            merged.setdefault(target, []).append(entry)
     entries: list[dict[str, Any]] = []
-    for i, key in enumerate(persons.field.values):
-        articles = int(persons.field.doc_counts[i])
+    for i, key in enumerate(facet.field.values):
+        articles = int(facet.field.doc_counts[i])
         if not articles or not (key in spellings or key in mentions or key in merged):
             continue
         entries.append({
-            "name": persons.name(key),
+            "name": facet.name(key),
             "articles": articles,
             "spellings": sorted(spellings.get(key, []), key=lambda f: -f["count"]),
             "mentions": [{"mention": m, "count": n} for m, n in sorted(mentions.get(key, {}).items(), key=lambda kv: -kv[1])],

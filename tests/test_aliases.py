@@ -170,3 +170,53 @@ def test_person_keys_merge_a_misspelling_then_resolve_the_surname_to_the_merged_
 
 def test_person_keys_leave_two_frequent_close_names_apart():
     assert resolve_person_keys({"jean dupont": 10, "jean dupond": 4}) == {}
+
+
+# --- organisations: the archive-level merges, listed and corrected ----------------------------------
+
+
+def _organisation_index(folder):
+    """An index of six articles naming one party and one channel several ways (no spaCy: the organisations are given)."""
+    from newsarchive.index.article import Article, Organisation
+    from newsarchive.index.store.writer import ArchiveWriter
+
+    named = [["LREM", "BFMTV"], ["LaREM", "BFM TV"], ["La République en marche"], ["LREM", "Assemblée nationale"],
+             ["Assemblée nationale"], ["Assemblée", "Front national"]]
+    articles = [Article(id=f"a{i}", title=f"Article {i}", text=" ".join(names) + f" ont parlé, jour {i}.",
+                        organisations=[Organisation(n, [n]) for n in names]) for i, names in enumerate(named)]
+    with ArchiveWriter(folder) as writer:
+        writer.add_many(articles)
+
+
+def test_organisation_values_are_one_per_body_and_aliases_lists_why(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from newsarchive.cli import main
+    from newsarchive.search.archive import Archive
+    from newsarchive.search.request import SearchRequest
+
+    folder = tmp_path / "ix"
+    _organisation_index(folder)
+    facets = {f["value"]: f["count"] for f in Archive(folder).search(SearchRequest()).facets["organisation"]}
+    assert facets["LREM"] == 4 and facets["BFMTV"] == 2 and facets["Assemblée nationale"] == 3
+    assert not {"LaREM", "La République en marche", "BFM TV", "Assemblée"} & set(facets)
+    listed = CliRunner().invoke(main, ["aliases", "--index", str(folder), "--json"])
+    assert listed.exit_code == 0, listed.output
+    lrem = next(o for o in json.loads(listed.stdout)["organisations"] if o["name"] == "LREM")
+    assert {"name": "LaREM", "count": 1, "why": "known names"} in lrem["merged"]
+    text = CliRunner().invoke(main, ["aliases", "--index", str(folder)]).stdout
+    assert "Organisations:" in text and "LaREM (1, known names)" in text
+
+
+def test_the_alias_file_splits_and_forces_organisation_merges_without_reindexing(tmp_path):
+    from newsarchive.search.archive import Archive
+    from newsarchive.search.request import SearchRequest
+
+    folder = tmp_path / "ix"
+    _organisation_index(folder)
+    (folder / "aliases.txt").write_text("Assemblée nationale != Assemblée\nBFMTV != BFM TV\nAssemblée nationale = Front national\n", "utf-8")
+    facets = {f["value"]: f["count"] for f in Archive(folder).search(SearchRequest()).facets["organisation"]}
+    assert facets["Assemblée"] == 1 and facets["BFM TV"] == 1 and facets["BFMTV"] == 1
+    assert facets["Assemblée nationale"] == 3 and "Front national" not in facets  # forced: counted as the Assemblée (a test, not advice)

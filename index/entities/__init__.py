@@ -5,7 +5,10 @@ The work is done in
   `annotate_from_spans`, which indexing and bench/eval_entities.py both run;
 - persons.py: which spans are persons (`person_mentions`) and which mentions are one
   person (`merge_persons`); person_names.py: a span's name (`clean_person`);
-- organisations.py (with org_words.py, org_context.py, org_merges.py): organisations;
+- organisations.py: organisations, from the rule table of org_rules.py (with org_draft.py,
+  org_fixes.py, org_ministries.py, org_classes.py, org_context.py, org_words.py) to
+  org_merges.py (one article) and org_archive.py (the archive; org_names.py: the names of
+  listed bodies, an article's own publication);
 - countries.py: countries; lexicon.py: the shared word lists.
 Nothing here loads Whoosh.
 """

@@ -1,13 +1,15 @@
-"""Person merges a user can correct: a plain-text alias file beside the index.
+"""Person and organisation merges a user can correct: a plain-text alias file beside the index.
 
     # <index>/aliases.txt: one rule per line, "#" starts a comment
     Vladimir Poutine = Vladimir Putin      # merge: "Vladimir Putin" is shown and counted as "Vladimir Poutine"
     Marine Le Pen != Le Pen                # split: "Le Pen" alone is never merged into "Marine Le Pen"
 
 Merges apply to every article's persons (at indexing and by `newsarchive reindex
---entities`); splits forbid the automatic merges the indexer would otherwise make: a
-shorter name joining a longer one within an article, and a surname-only facet value
-resolving to the archive's dominant full name (`resolve_surnames`, applied by the facets).
+--entities`) and to the person and organisation facets; splits forbid the automatic
+merges the indexer would otherwise make: a shorter name joining a longer one within an
+article, a surname-only facet value resolving to the archive's dominant full name
+(`resolve_surnames`, applied by the facets), and any archive-level organisation merge
+between the two names, whichever way round they are written (org_archive.py).
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ from .lexicon import is_given_name
 FILE = ALIASES
 
 TEMPLATE = """\
-# newsarchive aliases: correct the indexer's person merges, one rule per line.
+# newsarchive aliases: correct the indexer's person and organisation merges, one rule per line.
 #   Canonical Name = Other Name     merge "Other Name" into "Canonical Name"
 #   Full Name != Short Name         never merge "Short Name" into "Full Name"
-# Names match whatever their case, accents or hyphens. Apply the file to the articles
-# already indexed with:  newsarchive reindex --entities
+#   Front national != Rassemblement national     keep two organisation values apart (either order)
+# Names match whatever their case, accents or hyphens. The facets follow the file, and
+# organisation rules need nothing more. Apply person rules to the articles already
+# indexed (and organisation splits to the merges made within articles) with:
+#   newsarchive reindex --entities
 """
 
 

@@ -15,6 +15,7 @@ from ..article import Article, Person
 from .aliases import Aliases
 from .countries import find_countries
 from .lexicon import MODEL, common_words
+from .org_names import own_publication, publication_forms
 from .organisations import find_organisations
 from .persons import merge_persons, person_mentions
 
@@ -80,7 +81,10 @@ def annotate_from_spans(article: Article, text: str, spans: Sequence[tuple[int, 
     # are mostly events held in the country ("les Jeux de Rio", "la Coupe de Russie").
     blocked += [(s, e, label) for s, e, label, _ in spans if label == "ORG"]
     article.countries = find_countries(text, blocked)
-    article.organisations = find_organisations(text, spans, [(start, end) for _, _, start, end in found])
+    organisations = find_organisations(text, spans, [(start, end) for _, _, start, end in found], aliases.forbids if aliases else None)
+    # An article naming its own publication (a credit line, "a appris Le Figaro") is not about it.
+    publication = publication_forms(article.source, article.url)
+    article.organisations = [o for o in organisations if not own_publication(o, publication)]
 
 
 # Words before a place name that a person's name never follows: "la Hollande", "en France".

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from ..text import fold
 from .countries import is_demonym
 from .lexicon import common_adjectives, common_nouns, common_words
-from .org_words import DESCRIPTIONS, HEADS, OrgMention, is_adjective
+from .org_words import DESCRIPTIONS, HEADS, is_adjective
 
 _SHARE_BAR = re.compile(r"partager (?:cet article|sur)|share (?:this|on)", re.I)
 _ARTICLE_BEFORE = re.compile(r"(?:^|[\s«\"(])((?:[Ll]es?|[Ll]a) |[Ll]['’] ?)$")
@@ -74,76 +74,6 @@ def unlabelled(text: str) -> Iterable[tuple[int, int, str]]:
         noun, adjective = match.group(1).split()
         if noun.lower()[:-1] in common_nouns() and adjective[:-1] in common_adjectives() and not is_demonym(noun):
             yield match.start(1), match.end(1), match.group(1)
-
-
-_MINISTRY = re.compile(r"(?<![\w-])(?:[Mm]inistres?|[Mm]inistères?)(?: [a-zé]+)? (de la |de l['’] ?|des |du |de )(?=[A-ZÀ-Ý])")
-
-
-def ministries(text: str) -> Iterable[OrgMention]:
-    # "le ministre de la Justice, Bekir Bozdag", "ministère français des Affaires étrangères":
-    # the ministry, named by its portfolio, where the model tagged nothing.
-    for match in _MINISTRY.finditer(text):
-        between = match.group(0).split()[1] if len(match.group(0).split()) > 2 and match.group(0).split()[1] not in ("de", "des", "du") else None
-        if between and not (is_demonym(between) or is_adjective(between)):
-            continue
-        portfolio = ministry_portfolio(text[match.end():match.end() + 80])
-        if portfolio:
-            link = match.group(1).replace("’", "'").replace("' ", "'")
-            yield OrgMention(f"ministère {link}{portfolio}", [portfolio, *portfolio_forms(link, portfolio)], match.start(), match.end() + len(portfolio))
-
-
-def link_before(name: str, index: int) -> str:
-    # The article or preposition before the portfolio, as written: "de l'", "de la ", "des ".
-    match = re.search(r"(de la |de l['’]|des |du |de )$", name[:index], re.I)
-    return (match.group(1).replace("’", "'") if match else "de ").lower()
-
-
-_PORTFOLIO_WORD = re.compile(r"[A-ZÀ-Ý][\w'’-]*")
-_PORTFOLIO_LINK = re.compile(r"(?:et|,)(?: (?:de la|de l'|des|du|de))?$")
-
-
-def ministry_portfolio(text: str) -> str | None:
-    """The portfolio a ministry is named by, at the start of `text`, or None.
-
-    Capitalised words with their adjectives, joined by "et" or a comma: "Défense" in
-    "la Défense de la Corée du Nord", "Affaires étrangères", "Culture et des Sports",
-    "Transition écologique et solidaire"; it ends at a place or a person it is "of"
-    ("de la Corée du Nord") and at a name after it ("Culture et des Sports Miri Regev").
-    """
-    words = text.replace("’", "'").replace(",", " ,").split()
-    if words and re.fullmatch(r"[ld]'[A-ZÀ-Ý].*", words[0]):
-        words[0] = words[0][2:]
-    if not words or not _PORTFOLIO_WORD.fullmatch(words[0]):
-        return None
-    kept, i = [words[0]], 1
-    while i < len(words):
-        if words[i][:1].islower() and _portfolio_adjective(words[i]):
-            kept.append(words[i])  # "Affaires étrangères"
-            i += 1
-            continue
-        for n in (3, 2, 1):  # "et des Sports", "et Sports", ", Logement"
-            link = " ".join(words[i:i + n])
-            if i + n < len(words) and _PORTFOLIO_LINK.fullmatch(link) and (
-                _PORTFOLIO_WORD.fullmatch(words[i + n]) or (n == 1 and _portfolio_adjective(words[i + n]))
-            ):
-                kept += [link, words[i + n]]
-                i += n + 1
-                break
-        else:
-            break
-    return " ".join(kept).replace(" ,", ",")
-
-
-def _portfolio_adjective(word: str) -> bool:
-    base = word.rstrip(",").lower()
-    singular = base[:-1] if base.endswith("s") else base
-    return is_adjective(base) or is_adjective(singular) or singular in common_adjectives() or singular[:-1] in common_adjectives()
-
-
-def portfolio_forms(link: str, portfolio: str) -> list[str]:
-    # "de l'" + "Éducation" -> "l'Éducation"; "de la " + "Défense" -> "la Défense": the portfolio with its article.
-    article = {"de la ": "la ", "de l'": "l'", "des ": "les "}.get(link)
-    return [article + portfolio] if article else []
 
 
 # A body, up to two adjectives, a "de": "gouvernement fédéral du Canada", "Tribunal correctionnel de Paris".

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..article import Organisation
 from ..text import fold
+from .org_classes import is_bare_head
+from .org_names import known_body
 from .org_words import LINKS, OrgMention, clean_name, is_acronym
 
 _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-ZÀ-Ý][A-Za-zÀ-ÿ0-9&-]{1,9})\s*\)")
 _LONG_AFTER = re.compile(r"\s*\(\s*([^()\n]{5,90}?)\s*\)")
 
 
-def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organisation]:
+def merge_organisations(text: str, mentions: Sequence[OrgMention], forbids: Callable[[str, str], bool] | None = None) -> list[Organisation]:
     """Group mentions into organisations: an acronym with its long form, a shorter name into the full one.
 
     "l'Organisation du traité de l'Atlantique nord (OTAN)" gives one organisation with
@@ -27,7 +29,13 @@ def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organ
     initials of a long form of the article ("ONU", "Organisation des Nations unies").
     "Commission" joins "Commission européenne" (same first word) and "Parisien" joins
     "Le Parisien" (same last word), the most mentioned one when several could take it.
+    Two names of a listed body join ("OTAN", "Alliance atlantique"); `forbids` (the alias
+    file's splits, either way round) keeps two keys apart.
     """
+
+    def apart(a: str, b: str) -> bool:
+        return bool(forbids) and (forbids(a, b) or forbids(b, a))
+
     counts: Counter = Counter()
     displays: dict[str, Counter] = {}
     forms: dict[str, list[str]] = {}
@@ -57,11 +65,19 @@ def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organ
             cleaned = clean_name(long_form.group(1)) if long_form else None
             if cleaned and len(cleaned.split()) > 1 and cleaned[:1].isupper() and _initials(fold(cleaned))[:1] == key[:1]:
                 links[key] = add(cleaned, [])
+    by_body: dict[str, str] = {}
+    for key in sorted(counts, key=lambda k: (-len(k.split()), -counts[k], k)):
+        body = known_body(key)  # "OTAN" and "Alliance atlantique": two names of one listed body
+        if body and key not in links:
+            named = by_body.setdefault(body.name, key)
+            if named != key:
+                links[key] = named
     for key in [k for k in counts if is_acronym(next(iter(displays[k])))]:
         if key not in links:
             longs = [k for k in counts if len(k.split()) > 1 and _initials(k) == key.replace(" ", "")]
             if len(longs) == 1:
                 links[key] = longs[0]
+    links = {short: long for short, long in links.items() if not apart(short, long)}
     clusters: list[dict] = []
     home: dict[str, dict] = {}
     for key in sorted((k for k in counts if k not in links), key=lambda k: (-len(k.split()), -counts[k], k)):
@@ -69,6 +85,7 @@ def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organ
         containers = [
             c for c in clusters
             if len(c["key"]) > len(words) and set(words) <= set(c["key"]) and (c["key"][0] == words[0] or c["key"][-1] == words[-1])
+            and not apart(key, " ".join(c["key"]))
         ]
         if containers:
             target = max(containers, key=lambda c: c["count"])
@@ -92,6 +109,8 @@ def merge_organisations(text: str, mentions: Sequence[OrgMention]) -> list[Organ
         keys = cluster["keys"]
         name_key = max(keys, key=lambda k: (not is_acronym(displays[k].most_common(1)[0][0]), len(k.split()), counts[k]))
         name = displays[name_key].most_common(1)[0][0]
+        if is_bare_head(name):
+            continue  # "le Conseil" with no longer name of the article to join, nor words after it: no one body
         written = list(dict.fromkeys(f for k in keys for f in forms[k]))
         result.append(Organisation(name=name, mentions=written))
     return result
@@ -121,7 +140,8 @@ def resolve_acronyms(counts: Mapping[str, int], acronyms: Mapping[str, Iterable[
     form, as `acronym_links` gives them, in either or both directions); a mapping to the
     number of articles joining them is best, a set counts each join once. An acronym
     (a one-word key) joins the long form it was joined with in more than half of its
-    joins: "ue" with "union europeenne"; an acronym spelled out two ways as often ("cpi":
+    joins, or at least two fifths of them and half as many again as the next ("cdc" spelled
+    out many ways): "ue" with "union europeenne"; an acronym spelled out two ways as often ("cpi":
     "cour penale internationale" and "commission paritaire ...") joins neither. Each
     group of keys then maps to its member with the most articles ("organisation du traite
     de l atlantique nord" -> "otan" when "OTAN" is what the archive writes). Keys that
@@ -144,8 +164,12 @@ def resolve_acronyms(counts: Mapping[str, int], acronyms: Mapping[str, Iterable[
         return key
 
     for short, longs in joins.items():
-        (best, weight), total = longs.most_common(1)[0], sum(longs.values())
-        if weight * 2 > total and short in counts and best in counts:
+        ranked, total = longs.most_common(2), sum(longs.values())
+        (best, weight), second = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0)
+        # Most joins, or a clear lead among many spellings: "CDC" spelled out 15 times as "Centres de
+        # prévention et de lutte contre les maladies", 8 as "Centre de contrôle...", 8 more ways once each.
+        leads = weight * 2 > total or (weight * 5 >= total * 2 and weight * 2 >= second * 3)
+        if leads and short in counts and best in counts:
             parent[root(short)] = root(best)
     groups: dict[str, list[str]] = {}
     for key in parent:

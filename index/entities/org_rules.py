@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from ..text import fold
 from .countries import is_demonym, is_place_name
 from .lexicon import is_given_name
+from .org_classes import NAMED_AFTER_HEADS
 from .org_context import (
     article_before,
     body_of_place,
@@ -25,16 +26,28 @@ from .org_context import (
     described_as_organisation,
     description_before,
     in_share_bar,
-    link_before,
-    ministry_portfolio,
     participle_at_starts,
-    portfolio_forms,
     right_adjective,
     seat_named,
     starts_sentence,
     with_article,
 )
+from .org_draft import Draft, Outcome, Rewrite
+from .org_fixes import (
+    acronym_of_a_thing,
+    complete_bare_head,
+    continued_to_acronym,
+    description_of_a_place,
+    group_on_a_platform,
+    holder_of_a_role,
+    in_a_place_name,
+    not_a_body,
+    portfolio_alone,
+    state_as_a_place,
+)
+from .org_ministries import ministry_before, ministry_by_portfolio
 from .org_words import (
+    ARTICLES,
     HEADS,
     NOT_HEADS,
     PLACE_HEADS,
@@ -47,45 +60,9 @@ from .org_words import (
     organisation_words,
 )
 
-
-@dataclass(frozen=True)
-class Draft:
-    """A mention being cleaned: where it is, its name and forms so far, what says it is an organisation."""
-
-    text: str
-    start: int
-    end: int
-    label: str  # the model's: ORG, LOC, MISC or PER
-    votes: Mapping[str, Counter]  # the labels the model gave each folded surface in the article
-    persons: Sequence[tuple[int, int]]  # the (start, end) ranges the person rules kept
-    surface: str  # the span as the boundary rules cut it
-    name: str = ""
-    forms: tuple[str, ...] = ()
-    body: bool = False  # the span was a place and the mention is now the body before it
-    evidence: bool = False  # the label, the model's votes or the words around say organisation
-
-
-Outcome = Draft | OrgMention | None  # go on with the rules; a finished mention; no organisation
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """One cleaning rule: `apply` rewrites the draft, finishes the mention, or drops it (None)."""
-
-    name: str
-    apply: Callable[[Draft], Outcome]
-    example_in: str  # the sentence that motivated the rule, the span in [brackets]
-    example_out: str | None  # the name the whole cleaning gives it; None: not an organisation
-    why: str
-    label: str = "ORG"  # the model's label on the example span
-    example_form: str | None = None  # a form the example's mention has, for the rules that add forms
-
-
 _GLUED_PERSON = re.compile(r"(?:\s+(?:de|d['’])\s*|\s+)([A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?) [A-ZÀ-Ý][\w-]+$")
 _TRAILING_LINK = re.compile(r"\s+(?:de|du|des|d['’]|par|et)\s*$")
 _CONTRACTED = re.compile(r"(?:^|\s)([dDaA]u|[dDaA](?:es|ux)) $")
-_MINISTRY_BEFORE = re.compile(r"(?:[Mm]inistres?|[Mm]inistères?) ((?:de la |de l['’]|des |du |de ))$")
-_MINISTER = re.compile(r"^(?:l[ae] |les )?(?:ex-|ancien(?:ne)? )?(?:ministres?|ministère|ministères)\s+(?:de la |de l['’]|des |du |de )(.+)$", re.I)
 # "Ve République" is a regime, "XXIe" a century, "X e" an arrondissement; "Vive la République ! Vive la France" a cry.
 _BAD = re.compile(r"[@#/\\|<>{}\[\]()=+*_«»\"]|\d{3,}|^[IVX]+e |^[IVXLC]+ ?e$|[!?] +\w")
 
@@ -101,12 +78,23 @@ def _cut_at_line_break(d: Draft) -> Outcome:
 def _cut_at_person(d: Draft) -> Outcome:
     cuts = [ps for ps, _ in d.persons if d.start < ps < d.end]
     glued = _GLUED_PERSON.search(d.surface)
-    if glued and is_given_name(glued.group(1)) and not has_organisation_head(d.surface[glued.start(1):]):
+    if glued and _glued_person(d.surface, glued):
         cuts.append(d.start + glued.start())
     if not cuts:
         return d
     surface = _TRAILING_LINK.sub("", d.text[d.start:min(cuts)])
     return replace(d, end=d.start + len(surface), surface=surface) if surface.strip() else None
+
+
+def _glued_person(surface: str, glued: re.Match) -> bool:
+    # "Justice Nicole Belloubet": a given name and a capitalised word end the span. Not a
+    # given name that is a country ("Agence France Presse", "La France Insoumise"), nor
+    # a person a body is named after ("Fondation Jean Jaurès", "Institut Jean Vigo").
+    given = glued.group(1)
+    if not is_given_name(given) or is_place_name(given) or has_organisation_head(surface[glued.start(1):]):
+        return False
+    words = [w for w in fold(surface[:glued.start()]).split() if w not in ARTICLES]
+    return not (words and words[0] in NAMED_AFTER_HEADS)
 
 
 def _drop_share_bar(d: Draft) -> Outcome:
@@ -141,28 +129,12 @@ def _form_after_contraction(d: Draft) -> Outcome:
     return replace(d, forms=(*d.forms, article + d.name))
 
 
-def _ministry_before(d: Draft) -> Outcome:
-    before = _MINISTRY_BEFORE.search(d.text, max(0, d.start - 30), d.start)
-    if not before or not d.name[:1].isupper() or has_organisation_head(d.name):
-        return d
-    return replace(d, name=f"ministère {before.group(1).replace('’', chr(39))}{d.name}")
-
-
-def _ministry_by_portfolio(d: Draft) -> Outcome:
-    minister = _MINISTER.match(d.name)
-    if not minister:
-        return d
-    portfolio = ministry_portfolio(minister.group(1))
-    if not portfolio:
-        return None
-    link = link_before(d.name, minister.start(1))
-    return OrgMention(f"ministère {link}{portfolio}", [*d.forms, portfolio, *portfolio_forms(link, portfolio)], d.start, d.end)
-
-
 def _body_of_place(d: Draft) -> Outcome:
     body = body_of_place(d.text, d.start) if d.label == "LOC" else None
     if body is None:
         return d
+    if state_as_a_place(d.text, body, d.start, d.end):
+        return None  # "organisation de l'État", "services de l'État": the State is no seat
     written = d.text[body:d.end]
     return replace(d, start=body, name=clean_name(written) or d.name, forms=(" ".join(written.split()),), body=True)
 
@@ -224,7 +196,9 @@ RULES: tuple[Rewrite, ...] = (
         "cut_at_person", _cut_at_person,
         "Richard Grenell, ambassadeur en Allemagne, et le candidat au [Sénat John James].", "Sénat",
         "a person's name inside the span ends it, and the 'de' before the name goes: a person the person rules"
-        " kept ('Justice de Dilma Rousseff'), or a given name and a capitalised word glued at the end ('Justice Nicole Belloubet')",
+        " kept ('Justice de Dilma Rousseff'), or a given name and a capitalised word glued at the end ('Justice Nicole Belloubet');"
+        " not a given name that is a country ('Agence France Presse', 'La France Insoumise') nor a person a foundation,"
+        " an institute or a school is named after ('Fondation Jean Jaurès', 'Institut Jean Vigo')",
         label="LOC",
     ),
     Rewrite(
@@ -237,6 +211,44 @@ RULES: tuple[Rewrite, ...] = (
         "Appel à témoin [La Police cantonale vaudoise] lance un appel à témoin.", "Police cantonale vaudoise",
         "the name is the span without its article, quotes, trailing 'de' or acronym in parentheses"
         " (org_words.clean_name); the span as written is the first form; no name, no mention",
+    ),
+    Rewrite(
+        "not_a_body", not_a_body,
+        "Les magasins resteront fermés le jour du [Nouvel An] dans tout le pays.", None,
+        "a name whose head is a holiday ('Nouvel An'), a tax or a benefit ('CICE', 'prime d'activité'), a stock index"
+        " ('CAC 40'), a law or a referendum ('RIC'), an event or a competition ('COP24', 'Ligue 1'), a building or a"
+        " place ('palais', 'gare'), or only function words ('La'): the classes of org_classes.NOT_BODIES",
+    ),
+    Rewrite(
+        "in_a_place_name", in_a_place_name,
+        "Les manifestants se sont retrouvés place de l'[Opéra] vers midi.", None,
+        "a span after a place's noun ('place de l'Opéra', 'gare Saint-Lazare', 'avenue des Champs-Élysées') names a"
+        " place; not an ORG span, unless it is a generic head ('la place du PS à gauche')",
+        label="LOC",
+    ),
+    Rewrite(
+        "acronym_of_a_thing", acronym_of_a_thing,
+        "Une douzaine de véhicules blindés à roues de la gendarmerie ([VBRG]) seront utilisés.", None,
+        "an acronym the article spells out with a lower-case long form that starts with no kind of body names a"
+        " thing ('référendum d'initiative citoyenne (RIC)', 'incapacité totale de travail (ITT)'), everywhere in the article",
+    ),
+    Rewrite(
+        "holder_of_a_role", holder_of_a_role,
+        "a mis en garde le directeur général de l'Organisation, [Tedros Adhanom Ghebreyesus].", None,
+        "capitalised words after a role in a body and a comma ('le patron de la CGT, Philippe Martinez') name"
+        " the role's holder, a person, unless their words say organisation",
+    ),
+    Rewrite(
+        "group_on_a_platform", group_on_a_platform,
+        "Un appel à manifester a été lancé sur le groupe [Facebook] des gilets jaunes de la ville.", None,
+        "a group, a page or an account on a network ('un groupe Facebook', 'son compte Twitter') is no body",
+        label="MISC",
+    ),
+    Rewrite(
+        "continued_to_acronym", continued_to_acronym,
+        "selon la [Fédération du commerce] et de la distribution (FCD), les pertes s'élèvent à un milliard.",
+        "Fédération du commerce et de la distribution",
+        "the model stopped at 'et' in a long form the acronym after it spells: the words up to the acronym are the name",
     ),
     Rewrite(
         "form_with_article", _form_with_article,
@@ -257,20 +269,32 @@ RULES: tuple[Rewrite, ...] = (
         example_form="Le Monde",
     ),
     Rewrite(
-        "ministry_before", _ministry_before,
+        "ministry_before", ministry_before,
         "Selon le ministère du [Transport], la locomotive de manœuvre a heurté le train.", "ministère du Transport",
         "the model tags the portfolio alone after 'ministre de' or 'ministère de': the organisation is the ministry",
     ),
     Rewrite(
-        "ministry_by_portfolio", _ministry_by_portfolio,
+        "ministry_by_portfolio", ministry_by_portfolio,
         "La nouvelle a été confirmée par le [ministre de la Défense de la Corée du Nord].", "ministère de la Défense",
         "a minister or a ministry names the ministry by its portfolio, without the country it is of; the mention"
         " is finished here, and without a portfolio there is none",
     ),
     Rewrite(
+        "portfolio_alone", portfolio_alone,
+        "Pour lui, la [Justice] a tranché trop vite.", None,
+        "a portfolio the ministry rules did not take ('la Justice', 'les Finances') names no one body",
+    ),
+    Rewrite(
         "body_of_place", _body_of_place,
         "Une enquête a été confiée à la section antiterroriste du Parquet de [Paris].", "Parquet de Paris",
         "a place after a body ('le parquet de Paris', 'l'armée du Zimbabwe'): the body is the organisation, the place its seat",
+        label="LOC",
+    ),
+    Rewrite(
+        "description_of_a_place", description_of_a_place,
+        "Le constructeur de [Stuttgart] a levé le voile sur la dernière génération de ses modèles.", None,
+        "a kind of company and the place it is from ('le constructeur de Stuttgart') is a way of not naming it;"
+        " a body's head and its seat ('l'université de Manchester') is its name",
         label="LOC",
     ),
     Rewrite(
@@ -291,6 +315,14 @@ RULES: tuple[Rewrite, ...] = (
         "adjective_after_head", _adjective_after_head,
         "Le Pentagone a précisé qu'il visait l’[État] islamique.", "État islamique",
         "a body tagged without its adjective: 'État islamique', 'Église catholique'",
+        label="LOC",
+    ),
+    Rewrite(
+        "complete_bare_head", complete_bare_head,
+        "selon Jean-Charles Brisard, président du [Centre] d'analyse du terrorisme, interrogé par l'AFP.",
+        "Centre d'analyse du terrorisme",
+        "a generic head alone ('Centre', 'Chambre', 'Haut Conseil') takes the words after it that say which body it is;"
+        " without them it names none, and org_merges.py drops it unless a longer mention of the article takes it in",
         label="LOC",
     ),
     Rewrite(
@@ -325,8 +357,10 @@ def clean_mention(text: str, start: int, end: int, label: str, votes: Mapping[st
 
     The rules run in the order of RULES, each on what the ones before made of the span,
     and the order matters: the boundaries are cut (a line break, a person) before the
-    name is read from the surface; the name is read before the article and ministry rules
-    look at it; `label_says_organisation` judges the name as the body rule left it and
+    name is read from the surface; what names no body is dropped as soon as the name is
+    read, before rules spend work on it; the name is read before the article and ministry
+    rules look at it, and a portfolio left alone is dropped only after the ministry rules
+    took the ones a minister names; `label_says_organisation` judges the name as the body rule left it and
     before a description may lengthen it, and the description rule reads that judgement;
     the two drop rules judge the finished name. A rule may drop the span (None) or finish
     the mention early (a ministry named by its portfolio skips the rest).

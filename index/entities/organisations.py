@@ -8,21 +8,27 @@ association"), reject what is no organisation (a share bar, an abbreviation of a
 noun, a treaty or an event, a person's name), and hand the mentions to org_merges.py,
 which joins an acronym to its long form ("l'Organisation du traité de l'Atlantique nord
 (OTAN)") and shorter mentions to the full name; `resolve_acronyms` does the same across
-the archive. The cleaning of one span is the rule table in org_rules.py, the words are
-in org_words.py, the context rules in org_context.py.
-bench/eval_entities.py measures it.
+the archive, and org_archive.py gives each body one facet value. The cleaning of one span
+is the rule table in org_rules.py (its newer rules in org_fixes.py, the ministries in
+org_ministries.py), the words are in org_words.py and org_classes.py (what a name's head
+says it is besides a body), the context rules in org_context.py. A one-word name that is
+the surname of a person of the article, with nothing around it saying company, is that
+person ("Bolsonaro" beside "Jair Bolsonaro"; not "Bugatti" in "la Bugatti Chiron").
+bench/eval_entities.py measures it; bench/org_values.py lists an index's values to judge.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..article import Organisation
 from ..text import fold
-from .org_context import article_before, dangling_place, ministries, unlabelled, with_article
+from .org_context import article_before, dangling_place, unlabelled, with_article
 from .org_merges import acronym_links, merge_organisations, resolve_acronyms
+from .org_ministries import ministries
+from .org_names import known_body
 from .org_rules import clean_mention, looks_like_organisation
 from .org_words import OrgMention, Span, has_organisation_head, is_acronym, organisation_words
 
@@ -78,6 +84,35 @@ def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [*parts, (begin, end)]
 
 
-def find_organisations(text: str, spans: Sequence[Span], persons: Iterable[tuple[int, int]] = ()) -> list[Organisation]:
-    """The article's organisations, each once with its mentions, most mentioned first."""
-    return merge_organisations(text, organisation_mentions(text, spans, persons))
+def find_organisations(text: str, spans: Sequence[Span], persons: Iterable[tuple[int, int]] = (),
+                       forbids: Callable[[str, str], bool] | None = None) -> list[Organisation]:
+    """The article's organisations, each once with its mentions, most mentioned first (`forbids`: the alias file's splits)."""
+    persons = list(persons)
+    organisations = merge_organisations(text, organisation_mentions(text, spans, persons), forbids)
+    surnames = {fold(text[s:e]).split()[-1] for s, e in persons if len(text[s:e].split()) > 1}
+    return [o for o in organisations if not _surname_alone(o, text, surnames)]
+
+
+# What says a name is a company's, not a person's: an article or a preposition of places
+# ("la Bugatti", "chez Porsche"), a maker's or a brand's noun ("le constructeur Bugatti"),
+# or a model's name or number after it ("Bugatti Chiron", "Porsche 911").
+_COMPANY_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:[Ll]es?|[Ll]a|[Ll]['’]|du|des|au|aux|chez|[a-zé]+eur|marque|groupe|firme|maison|société|écurie|modèle|[Uu]ne?)\s?$"
+)
+_MODEL_AFTER = re.compile(r" [A-Z0-9]")
+
+
+def _surname_alone(organisation: Organisation, text: str, surnames: set[str]) -> bool:
+    """True for "Bolsonaro" beside "Jair Bolsonaro": one word, the surname of a person the article names, and nothing
+    around any of its mentions saying company (`_COMPANY_BEFORE`, `_MODEL_AFTER`)."""
+    name = organisation.name
+    if " " in name or is_acronym(name) or fold(name) not in surnames or known_body(name):
+        return False
+    at = text.find(name)
+    while at >= 0:  # every mention of the name as a word (str.find: no regex compiled per name)
+        end = at + len(name)
+        whole = not (at and (text[at - 1].isalnum() or text[at - 1] == "-")) and not (end < len(text) and (text[end].isalnum() or text[end] == "-"))
+        if whole and (_COMPANY_BEFORE.search(text, max(0, at - 15), at) or _MODEL_AFTER.match(text, end)):
+            return False
+        at = text.find(name, at + 1)
+    return True
