@@ -7,6 +7,7 @@ ask each file's owner to read it back, so a new user file is added in one place.
     _MAIN_<generation>.toc              Whoosh's table of contents of a generation
     _MAIN_<generation>.manifest.json    its fixity manifest (store/manifest.py)
     MAIN_<segment>.seg                  Whoosh's segments
+    MAIN_<segment>.arrays               each segment's per-document arrays, mapped by searches (store/segment_arrays.py)
     originals/xx/<sha1>.gz              each article's original, by content address (store/originals.py)
     newsarchive.json                    the index's metadata: its schema version (store/writer.py)
     newsarchive.lock                    the writer's lock: one writer at a time (store/writer.py)
@@ -30,3 +31,12 @@ COLLECTIONS = "collections.json"
 
 # Beside the index and the user's to keep: a backup copies them and `check` reads each back.
 USER_FILES = (ALIASES, SOURCES, SAVED, COLLECTIONS, DEDUP, META)
+
+
+def segment_arrays_name(segment_id: str) -> str:
+    """The file of a segment's per-document arrays (store/segment_arrays.py), beside its own files: `MAIN_<segment>.arrays`.
+
+    It starts with the segment's id, so the manifest, `check`, `backup` and the commit's
+    cleaning treat it as one of the segment's files.
+    """
+    return f"{segment_id}.arrays"

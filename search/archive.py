@@ -29,7 +29,7 @@ from newsarchive.index.store.schema import unpack_article
 from . import batch, entity, export, lexicometry, reports, trends
 from .engine import evaluate
 from .export import DEFAULT_ROWS
-from .facet_arrays import LeafCache
+from .facet_arrays import LeafCache, SegmentFiles
 from .facets import FACETS, FacetCache
 from .keeping import Collections, Saved, SavedSearches
 from .network import Network, NetworkOptions, build_network
@@ -60,8 +60,10 @@ class Archive:
         self.planner = Planner(self.schema, self.collections)
         self._local = threading.local()
         self._facet_leaves: LeafCache = {}  # each segment's facet pairs, reused across index generations
-        self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path)))
-        self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting))
+        self._segments = SegmentFiles(self.path)  # each segment's arrays file, mapped (index/store/segment_arrays.py)
+        self._facets = PerGeneration(lambda s: FacetCache(s, Aliases.load(self.path), self._facet_leaves, Sources.load(self.path),
+                                                          self._segments))
+        self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting, self._segments))
         self._word_store = WordStore()  # each segment's (document, term) pairs and written forms, reused across index generations
         self._words = PerGeneration(lambda s: WordCounts(s.reader(), self._arrays.get(s).live, self._word_store))
 

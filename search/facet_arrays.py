@@ -1,19 +1,24 @@
 """A facet field as numpy arrays: each (document, value) pair of a multi-valued field, segment by segment.
 
-Per index generation each facet field is loaded once, from the per-document facet
-column (one pass over a segment's documents) or, in indexes written before the column,
-from the postings. A segment's pairs are kept across generations (they only change when
+Per index generation each facet field is loaded once: from the segment's arrays file
+written at commit (index/store/segment_arrays.py), memory-mapped, with the deleted
+documents masked; or, for a segment without one (an index written before these files),
+from the per-document facet column (one pass over a segment's documents) or, in indexes
+written before the column, from the postings. A segment's pairs are kept across generations (they only change when
 the segment gets new deletions), so after a commit only the new segment is read.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from whoosh.reading import IndexReader
 
 from newsarchive.index.store.schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
+from newsarchive.index.store.segment_arrays import SegmentArrays, open_segment_arrays
 
 
 @dataclass
@@ -35,11 +40,77 @@ def leaf_key(leaf: IndexReader) -> LeafKey:
     return segment.segid, segment.deleted_count()
 
 
-def load_leaf(leaf: IndexReader) -> dict[str, LeafField]:
-    """The facet fields of one segment, from its facet column, or its postings if it has none (older indexes)."""
+class SegmentFiles:
+    """Each segment's arrays file (index/store/segment_arrays.py) mapped once, kept across generations.
+
+    None for a segment without a sound file (an index written before them): callers then
+    compute from the segment. `retain` forgets the segments a generation no longer has.
+    """
+
+    def __init__(self, folder: Path | str | None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self._mapped: dict[str, SegmentArrays | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, leaf: IndexReader) -> SegmentArrays | None:
+        if self.folder is None or not hasattr(leaf, "segment"):
+            return None
+        segment_id = leaf.segment().segment_id()
+        with self._lock:
+            if segment_id in self._mapped:
+                return self._mapped[segment_id]
+        found = open_segment_arrays(self.folder, segment_id, leaf.doc_count_all())
+        with self._lock:
+            return self._mapped.setdefault(segment_id, found)
+
+    def retain(self, leaves: list[IndexReader]) -> None:
+        kept = {leaf.segment().segment_id() for leaf in leaves if hasattr(leaf, "segment")}
+        with self._lock:
+            for segment_id in set(self._mapped) - kept:
+                del self._mapped[segment_id]
+
+
+def live_of(leaf: IndexReader) -> np.ndarray | None:
+    """A segment's live documents as a mask, None when it has no deletions (from Whoosh's deletions, not a pass over documents)."""
+    if not leaf.has_deletions():
+        return None
+    live = np.ones(leaf.doc_count_all(), dtype=bool)
+    if hasattr(leaf, "segment"):
+        deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
+        live[deleted[deleted < live.size]] = False
+    else:
+        live[:] = False
+        live[np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+def load_leaf(leaf: IndexReader, mapped: SegmentArrays | None = None) -> dict[str, LeafField]:
+    """The facet fields of one segment: from its mapped arrays, else its facet column, else its postings (older indexes)."""
+    if mapped is not None and mapped.has_facets:
+        return _from_arrays(mapped, live_of(leaf))
     if FACET_COLUMN in leaf.schema and leaf.has_column(FACET_COLUMN):
         return _from_column(leaf)
     return {name: _from_postings(leaf, name) for name in FACET_FIELDS}
+
+
+def _from_arrays(mapped: SegmentArrays, live: np.ndarray | None) -> dict[str, LeafField]:
+    found = {}
+    for name in FACET_FIELDS:
+        facet = mapped.facet(name)
+        assert facet is not None  # has_facets
+        values, docs, vals = facet
+        if live is not None:
+            # Deleted documents out, and values renumbered in order of first appearance among
+            # the live ones, as a pass over the live documents numbers them (_from_column).
+            keep = live[docs]
+            docs, vals = docs[keep], vals[keep]
+            used, first = np.unique(vals, return_index=True)
+            used = used[np.argsort(first, kind="stable")]
+            renumber = np.zeros(len(values), dtype=np.int32)
+            renumber[used] = np.arange(used.size, dtype=np.int32)
+            values, vals = [values[i] for i in used.tolist()], renumber[vals]
+        found[name] = LeafField(values, docs, vals)
+    return found
 
 
 def _from_column(leaf: IndexReader) -> dict[str, LeafField]:

@@ -30,7 +30,7 @@ from newsarchive.index.extraction.sources import Sources, key_of
 from newsarchive.index.store.schema import FACET_FIELDS
 from newsarchive.index.text import fold
 
-from .facet_arrays import FieldFacet, LeafCache, leaf_key, load_leaf
+from .facet_arrays import FieldFacet, LeafCache, SegmentFiles, leaf_key, load_leaf
 from .names import NameFacet, display_forms
 from .request import QueryError
 
@@ -103,13 +103,15 @@ class FacetCache:
     """Everything needed to count and label facets for one index generation."""
 
     def __init__(self, searcher: Searcher, aliases: Aliases | None = None, leaves: LeafCache | None = None,
-                 sources: Sources | None = None) -> None:
+                 sources: Sources | None = None, segments: SegmentFiles | None = None) -> None:
         """`leaves`, kept by the caller between index generations, holds each segment's pairs:
-        after a commit only the new segments are read."""
+        after a commit only the new segments are read. `segments` maps each segment's arrays
+        file, where it has one, instead of reading the segment."""
         reader = searcher.reader()
         self.ndocs = reader.doc_count_all()
         self.aliases = aliases or Aliases()
         self.sources = sources or Sources()
+        self.segments = segments or SegmentFiles(None)
         fields = self._load(reader, leaves if leaves is not None else {})
         self.fields = fields
         self.years = self._years(reader)
@@ -171,9 +173,10 @@ class FacetCache:
         loaded: LeafCache = {}
         for leaf, _ in segments:
             key = leaf_key(leaf)
-            loaded[key] = leaves[key] if key in leaves else load_leaf(leaf)
+            loaded[key] = leaves[key] if key in leaves else load_leaf(leaf, self.segments.get(leaf))
         leaves.clear()
         leaves.update(loaded)  # segments merged away or with new deletions are forgotten
+        self.segments.retain([leaf for leaf, _ in segments])
         return {name: FieldFacet.combine([(loaded[leaf_key(leaf)][name], offset) for leaf, offset in segments], self.ndocs)
                 for name in FACET_FIELDS}
 
@@ -254,7 +257,12 @@ class FacetCache:
         if name not in reader.schema:
             return values  # an index written before the field existed
         for leaf, offset in reader.leaf_readers():
-            if leaf.has_column(name):
+            mapped = self.segments.get(leaf)
+            if mapped is not None:
+                found = mapped.column(name)
+                if found is not None:  # else the segment was written without the column: zeros
+                    values[offset:offset + found.size] = found
+            elif leaf.has_column(name):
                 count = leaf.doc_count_all()
                 column = leaf.column_reader(name)
                 values[offset:offset + count] = np.fromiter((column[i] for i in range(count)), dtype=np.int64, count=count)

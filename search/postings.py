@@ -20,6 +20,8 @@ from whoosh.scoring import WeightingModel
 
 from newsarchive.index.store.whoosh_internals import bm25f_parameters, leaf_lengths, leaf_positions, leaf_postings
 
+from .facet_arrays import SegmentFiles, live_of
+
 POSTINGS_BUDGET = 8_000_000  # postings kept in the term cache (8 bytes each: ~64 MB)
 CACHED_FREQUENCIES = 200_000  # terms whose document frequency and idf are remembered (cleared beyond)
 
@@ -35,13 +37,17 @@ class IndexArrays:
     generation) to anything that reads the index, since Whoosh readers are not thread-safe.
     """
 
-    def __init__(self, reader: IndexReader, weighting: WeightingModel | None = None) -> None:
+    def __init__(self, reader: IndexReader, weighting: WeightingModel | None = None, segments: SegmentFiles | None = None) -> None:
+        """`segments` maps each segment's arrays file (field lengths), where it has one, instead of reading the segment."""
         self.B, self.K1 = bm25f_parameters(weighting or scoring.BM25F())
         self.ndocs = reader.doc_count_all()
+        self.segments = segments or SegmentFiles(None)
         self.live = np.ones(self.ndocs, dtype=bool)
         if reader.has_deletions():
-            self.live[:] = False
-            self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+            for leaf, offset in reader.leaf_readers():
+                leaf_live = live_of(leaf)
+                if leaf_live is not None:
+                    self.live[offset:offset + leaf_live.size] = leaf_live
         self.live_docs = np.flatnonzero(self.live)
         self._lengths: dict[str, np.ndarray] = {}
         self._idf: dict[tuple[str, str], float] = {}
@@ -76,7 +82,9 @@ class IndexArrays:
             found = np.zeros(self.ndocs, dtype=np.float64)
             for leaf, offset in reader.leaf_readers():
                 count = leaf.doc_count_all()
-                found[offset:offset + count] = leaf_lengths(leaf, fieldname, count)
+                mapped = self.segments.get(leaf)
+                stored = mapped.lengths(fieldname) if mapped is not None else None
+                found[offset:offset + count] = stored if stored is not None else leaf_lengths(leaf, fieldname, count)
             self._lengths[fieldname] = found
         return found
 

@@ -82,7 +82,7 @@ def test_a_second_backup_copies_only_what_changed_and_removes_older_generations(
     dest = tmp_path / "copy"
     first = backup(index, dest, USER_FILE_READERS)
     assert first.check.ok and first.copied["originals"] == 120 and first.skipped == {"index_files": 0, "originals": 0, "user_files": 0}
-    first_segments = {p.name for p in dest.glob("MAIN_*.seg")}
+    first_segments = {p.name for p in dest.glob("MAIN_*.*")}  # segments and their arrays files
 
     unchanged = backup(index, dest, USER_FILE_READERS)
     assert unchanged.copied == {"index_files": 0, "bytes": 0, "originals": 0, "user_files": 0}
@@ -91,13 +91,14 @@ def test_a_second_backup_copies_only_what_changed_and_removes_older_generations(
     index_into(index, write_corpus(tmp_path / "more.jsonl", 30, start=5000), batch=100)
     (index / "aliases.txt").unlink()
     third = backup(index, dest, USER_FILE_READERS)
-    new_segments = {p.name for p in index.glob("MAIN_*.seg")} - first_segments
+    new_segments = {p.name for p in index.glob("MAIN_*.*")} - first_segments
     assert third.copied["index_files"] == len(new_segments) + 2  # and the manifest and the TOC of the new generation
     assert third.copied["originals"] == 30 and third.skipped["originals"] == 120
     assert third.copied["user_files"] == 1 and third.skipped["user_files"] == 2  # dedup.pkl changed; saved.json, newsarchive.json did not
     assert "aliases.txt" in third.removed and not (dest / "aliases.txt").exists()
     assert len(list(dest.glob("_MAIN_*.toc"))) == 1 and len(list(dest.glob("_MAIN_*.manifest.json"))) == 1
-    assert {p.name for p in dest.glob("MAIN_*.seg")} == {n for n in segment_names(index, third.generation)}
+    assert {p.name for p in dest.glob("MAIN_*.*")} == {n for n in segment_names(index, third.generation)}
+    assert {p.suffix for p in dest.glob("MAIN_*.*")} == {".seg", ".arrays"}
     assert third.check.ok and answer(dest) == answer(index)
 
 

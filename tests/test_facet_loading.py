@@ -80,7 +80,7 @@ def test_after_a_commit_only_the_new_segment_is_read_and_replaced_versions_are_n
     before = archive.search(SearchRequest(query="", limit=1)).facets
     loaded = []
     real_load = facets.load_leaf
-    monkeypatch.setattr(facet_cache, "load_leaf", lambda leaf: loaded.append(leaf) or real_load(leaf))
+    monkeypatch.setattr(facet_cache, "load_leaf", lambda leaf, mapped=None: loaded.append(leaf) or real_load(leaf, mapped))
     with ArchiveWriter(tmp_path) as writer:
         writer.add_many(copies(second))
     archive.search(SearchRequest(query="", limit=1))

@@ -102,20 +102,23 @@ def test_each_commit_writes_the_manifest_of_its_generation_and_keeps_two(clean_i
     assert [m.name.split(".")[0] for m in manifests] == [t.stem for t in tocs] and len(tocs) == 2
     toc = current_toc(clean_index)
     files = parse_manifest((clean_index / f"{toc.stem}.manifest.json").read_bytes(), int(toc.stem.split("_")[-1]))
-    assert toc.name in files and {n for n in files if n != toc.name} == {p.name for p in clean_index.glob("MAIN_*.seg")}
+    segments = {p.name for p in clean_index.glob("MAIN_*.seg")}
+    arrays = {p.name for p in clean_index.glob("MAIN_*.arrays")}  # each segment's per-document arrays, hashed like it
+    assert toc.name in files and {n for n in files if n != toc.name} == segments | arrays
+    assert {n.removesuffix(".arrays") for n in arrays} == {n.removesuffix(".seg") for n in segments}
     for name, entry in files.items():
         assert (clean_index / name).stat().st_size == entry["size"]
 
 
 def test_a_commit_hashes_only_the_files_it_adds(index, tmp_path, monkeypatch):
-    before = {p.name for p in index.glob("MAIN_*.seg")}
+    before = {p.name for p in index.glob("MAIN_*.*")}
     hashed: list[str] = []
     real = durable.hash_path
     monkeypatch.setattr(durable, "hash_path", lambda path: hashed.append(Path(path).name) or real(path))
     index_into(index, write_corpus(tmp_path / "more.jsonl", 10, start=1000), batch=100)
-    added = {p.name for p in index.glob("MAIN_*.seg")} - before
-    assert len(added) == 1
-    assert sorted(hashed) == sorted([*added, *(n for n in hashed if ".toc." in n)]) and len(hashed) == 2, hashed
+    added = {p.name for p in index.glob("MAIN_*.*")} - before
+    assert len(added) == 2 and {Path(n).suffix for n in added} == {".seg", ".arrays"}  # the new segment and its arrays
+    assert sorted(hashed) == sorted([*added, *(n for n in hashed if ".toc." in n)]) and len(hashed) == 3, hashed
     assert check(index).ok
 
 

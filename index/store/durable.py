@@ -5,7 +5,8 @@ into place, then deletes every older TOC and unreferenced segment at once; nothi
 fsynced. A crash can then leave a TOC whose segments never reached the disk, with no
 older generation left. Here a commit is:
 
-1. the new segment files are flushed to disk (fsync);
+1. each new segment (a merged one too) gets its per-document arrays written beside it
+   (segment_arrays.py), and the new segment files are flushed to disk (fsync);
 2. the TOC is written to a temporary file; the generation's manifest (manifest.py: name,
    size and SHA-256 of the TOC and of every segment file) is written beside it, flushed
    and renamed into place; then the TOC is renamed into place and flushed, and the
@@ -35,6 +36,7 @@ from typing import Any
 from ..errors import CommitVerificationError
 from ..layout import INDEX_NAME
 from .manifest import ManifestError, entry, hash_path, manifest_bytes, manifest_filename, manifest_generation, parse_manifest
+from .segment_arrays import write_segment_arrays
 from .whoosh_internals import (
     GenerationIndex,
     PublishingWriter,
@@ -42,6 +44,7 @@ from .whoosh_internals import (
     generation_reader,
     generations,
     read_toc,
+    segment_reader,
     stale_files,
     toc_filename,
 )
@@ -104,6 +107,8 @@ class SafeSegmentWriter(PublishingWriter):
         old_ids = {s.segment_id() for s in self.previous_segments}
         files = []
         for segment in segments:
+            if segment.segment_id() not in old_ids:
+                self.write_arrays(segment)
             names = self.segment_files(segment.segment_id())
             files += names
             if segment.segment_id() not in old_ids:
@@ -131,6 +136,14 @@ class SafeSegmentWriter(PublishingWriter):
         for name in stale:
             with contextlib.suppress(OSError):  # a reader may hold it open; the next commit retries
                 self.storage.delete_file(name)
+
+    def write_arrays(self, segment) -> None:
+        """The per-document arrays of a new segment (segment_arrays.py), written beside it before it is flushed."""
+        reader = segment_reader(self.storage, self.schema, segment)
+        try:
+            write_segment_arrays(self.folder, reader, self.schema, segment.segment_id())
+        finally:
+            reader.close()
 
     def write_manifest(self, segment_files: list[str], toc_written: str) -> None:
         """This generation's manifest, flushed: the files it adds hashed, the others' entries carried over from the previous manifest.

@@ -372,6 +372,13 @@ def generation_reader(storage, toc):
     return FileIndex._reader(storage, toc.schema, toc.segments, toc.generation)
 
 
+def segment_reader(storage, schema, segment):
+    """A reader of one segment (its deleted documents as the segment records them)."""
+    from whoosh.reading import SegmentReader
+
+    return SegmentReader(storage, schema, segment)
+
+
 def stale_files(storage, indexname: str, keep_generations: set[int], keep_segments: set[str]) -> list[str]:
     """Index files that belong to no kept generation or segment, and tables of contents a killed writer never renamed."""
     tocs = TOC._pattern(indexname)
