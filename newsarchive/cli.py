@@ -372,12 +372,12 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 
 
 # The commands that keep things, check and copy the archive, and enrich on a cluster live in their own modules.
-from .cli_archive import backup, check  # noqa: E402
+from .cli_archive import backup, check, optimize  # noqa: E402
 from .cli_enrich import enrich  # noqa: E402
 from .cli_keeping import batch, collection, saved  # noqa: E402
 from .cli_words import words  # noqa: E402
 
-for command in (saved, collection, batch, check, backup, enrich, words):
+for command in (saved, collection, batch, check, backup, optimize, enrich, words):
     main.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""`newsarchive check` and `backup`: an archive you can trust for years (fixity, consistent copies)."""
+"""`newsarchive check`, `backup` and `optimize`: an archive you can trust for years (fixity, consistent copies, one segment)."""
 
 from __future__ import annotations
 
@@ -93,3 +93,28 @@ def backup(index_dir: Path | None, dest: Path, bag: bool, as_json: bool) -> None
             click.echo("Check of the copy:")
             _print_check(copy_check)
     sys.exit(EXIT_OK if copy_check is not None and copy_check.ok else EXIT_DAMAGED)
+
+
+@click.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def optimize(index_dir: Path | None, as_json: bool) -> None:
+    """Merge every segment of the index into one, for an archive that is done growing.
+
+    \b
+    Takes the writer's lock (one writer at a time) and commits durably, like an indexing
+    run; searches keep answering meanwhile. The merged segment holds no deleted
+    articles and gets its arrays file, what a search maps at open instead of reading
+    the index: an index written before those files gets them this way. Merging rewrites
+    every posting: about as long as indexing the archive again without entities.
+    """
+    from newsarchive.index.store.writer import ArchiveWriter
+
+    folder = index_dir if index_dir is not None else default_index_dir()
+    open_index(folder)
+    with ArchiveWriter(folder) as writer:
+        before, after = writer.optimize()
+    if as_json:
+        echo_json({"index": str(folder), "segments_before": before, "segments_after": after})
+    else:
+        click.echo(f"{folder}: {before} segments merged into {after}")

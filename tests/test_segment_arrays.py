@@ -218,3 +218,22 @@ def test_a_commit_killed_after_writing_arrays_leaves_a_readable_index_and_the_ne
     assert not any(p.exists() for p in orphans)
     ids = segment_ids(folder)
     assert all((folder / segment_arrays_name(i)).exists() for i in ids)
+
+
+def test_optimize_merges_every_segment_and_gives_an_older_index_its_arrays(without_arrays, tmp_path):
+    from click.testing import CliRunner
+
+    from newsarchive.cli import main
+
+    folder = Path(shutil.copytree(without_arrays, tmp_path / "ix"))
+    before = answers(folder)
+    run = CliRunner().invoke(main, ["optimize", "--index", str(folder), "--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["segments_before"] >= 4 and json.loads(run.output)["segments_after"] == 1
+    ids = segment_ids(folder)
+    assert len(ids) == 1 and (folder / segment_arrays_name(ids[0])).exists()
+    after = answers(folder)
+    for got, expected in zip(after[:len(REQUESTS)], before[:len(REQUESTS)], strict=True):
+        assert (got["total"], got["facets"], got["groups"]) == (expected["total"], expected["facets"], expected["groups"])
+    with Checker(folder, USER_FILE_READERS) as checker:
+        assert checker.run().ok

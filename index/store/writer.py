@@ -354,6 +354,25 @@ class ArchiveWriter:
         self._pending = 0
         return True
 
+    def optimize(self) -> tuple[int, int]:
+        """Commit what is pending, then merge every segment into one; (segments before, after).
+
+        For an archive that is done growing: one segment holds no deleted documents, and a
+        search reads one posting list per term. The merged segment gets its arrays file
+        (segment_arrays.py), which gives an index written before those files all of them.
+        Merging rewrites every posting, about as slowly as indexing without entities.
+        """
+        self._commit_pending()
+        self._searcher.close()
+        before = self._segment_count()
+        self._writer.commit(optimize=True)
+        self._begin()
+        return before, self._segment_count()
+
+    def _segment_count(self) -> int:
+        with self._ix.searcher() as searcher:
+            return len(searcher.reader().leaf_readers()) if searcher.reader().doc_count_all() else 0
+
     def close(self) -> None:
         """Commit what is pending and release the lock."""
         try:
