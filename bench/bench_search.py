@@ -23,7 +23,11 @@ Phases (each can be sized by a flag):
    bm25), and newsarchive's latency on these long queries;
 7. the scale check: the query index grown --scale times (each article re-added under a
    new id with its sentences shuffled and its entities kept), the same queries again,
-   and their characteristic words (search/words.py).
+   and their characteristic words (search/words.py);
+8. the first search's growth: indexes of --growth-sizes articles (the query index's
+   articles, then shuffled copies), and the first faceted query after opening each in a
+   fresh process (imports excluded), with the segments' arrays files (mapped) and
+   without them (every segment read, as before those files and for older indexes).
 
 The last line is one `key=value` summary for scripts. Timings on a shared machine are
 noisy; ratios against FTS5 come from the same run and are the robust figures.
@@ -237,6 +241,47 @@ def shuffled_copy(article, copy: int, rng: random.Random):
     sentences = [s for s in _SENTENCE_END.split(article.text.replace("\n\n", " ")) if s.strip()]
     rng.shuffle(sentences)
     return replace(clean_copy(article), id=f"{article.id}x{copy}", url=None, text=" ".join(sentences), raw=b"", original=None)
+
+
+# -- the first search after a start ------------------------------------------------------------
+
+FIRST_QUERY = """
+import sys, time
+from newsarchive.search.archive import Archive
+from newsarchive.search.request import SearchRequest
+started = time.perf_counter()
+result = Archive(sys.argv[1]).search(SearchRequest(query="gouvernement"))
+print(time.perf_counter() - started, result.total)
+"""
+
+
+def first_query_seconds(index: Path, runs: int = 3) -> float:
+    """The median over `runs` fresh processes of opening the index and running one faceted search (imports excluded)."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", FIRST_QUERY, str(index)], capture_output=True, text=True, check=True).stdout
+        times.append(float(out.split()[0]))
+    return sorted(times)[len(times) // 2]
+
+
+def first_query_growth(articles, work: Path, sizes: list[int], *, workers: int, batch: int) -> dict[int, tuple[float, float]]:
+    """For each size: (first query with the arrays files, without them), on an index of that many articles."""
+    rng = random.Random(8)
+    found = {}
+    for size in sizes:
+        chosen = list(articles[:size])
+        copy = 1
+        while len(chosen) < size:
+            chosen += [shuffled_copy(a, copy, rng) for a in articles[: size - len(chosen)]]
+            copy += 1
+        folder = work / f"growth-{size}"
+        index_articles(chosen, folder, workers=workers, batch=batch)
+        mapped = first_query_seconds(folder)
+        for path in folder.glob("*.arrays"):
+            path.unlink()  # the fallback: what an index written before these files costs
+        found[size] = (mapped, first_query_seconds(folder))
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
 
 
 # -- FTS5 ----------------------------------------------------------------------------------
@@ -608,6 +653,17 @@ def main(argv: list[str] | None = None) -> int:
         say(f"    CSV export of {export_big['rows']} rows: {export_big['seconds']:.1f} s, peak RSS {export_big['peak_mb']:.0f} MB "
             f"(of {export_small['rows']} rows: {export_small['peak_mb']:.0f} MB; a fresh process, as `newsarchive search --format csv --all`)")
 
+    # 8. the first search after a start, at two sizes
+    growth = first_query_growth(facet_articles, work, args.growth_sizes, workers=args.workers, batch=args.batch_size) if args.growth_sizes else {}
+    if growth:
+        small, large = min(growth), max(growth)
+        say("[8] first faceted query after opening (fresh process, imports excluded), median of 3:")
+        for size, (mapped, read) in sorted(growth.items()):
+            say(f"    {size} articles: {mapped:.3f} s with the segments' arrays files, {read:.3f} s reading the segments (without them)")
+        if large != small:
+            say(f"    growth {large}/{small}: x{growth[large][0] / growth[small][0]:.2f} with the arrays files (target at most x1.6), "
+                f"x{growth[large][1] / growth[small][1]:.2f} without")
+
     own, children = peak_mb()
     say(f"peak memory (ru_maxrss): bench process {own:.0f} MB at the end (it holds every article, the FTS5 tables and the query "
         f"caches), {indexing_peak:.0f} MB after indexing; largest worker {children:.0f} MB; total time {time.perf_counter() - bench_started:.0f} s")
@@ -635,6 +691,12 @@ def main(argv: list[str] | None = None) -> int:
         "long_p95_ms": round(long_times.p95, 1),
         "fts5_long_p95_ms": round(fts_long.p95, 1),
     }
+    for size, (mapped, read) in sorted(growth.items()):
+        summary[f"first_query_{size // 1000}k_s"] = round(mapped, 3)
+        summary[f"first_query_{size // 1000}k_no_arrays_s"] = round(read, 3)
+    if len(growth) > 1:
+        summary["first_query_growth"] = round(growth[max(growth)][0] / growth[min(growth)][0], 2)
+        summary["first_query_growth_no_arrays"] = round(growth[max(growth)][1] / growth[min(growth)][1], 2)
     if scaled:
         summary.update({
             "scale_articles": scaled["articles"],
@@ -671,6 +733,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--known-items", type=int, default=500, help="known-item queries")
     parser.add_argument("--reps", type=int, default=5, help="measured passes over the query list")
     parser.add_argument("--scale", type=int, default=4, help="grow the query index this many times (1: skip)")
+    parser.add_argument("--growth-sizes", type=lambda v: [int(x) for x in v.split(",") if x], default=[2_000, 16_000],
+                        help="index sizes at which the first query after opening is timed (empty: skip)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--batch-size", type=int, default=2000, help="articles per commit (as `newsarchive index`)")
     parser.add_argument("--workdir", help="keep every index here instead of a temporary folder")
