@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,3 +69,29 @@ def seed_expected() -> dict:
     """../shared/data/seed/expected.json (skips where ../shared is absent)."""
     need_shared(SEED)
     return json.loads((SEED.parent / "expected.json").read_text("utf-8"))
+
+
+@contextmanager
+def served_index(folder: Path) -> Iterator[str]:
+    """`newsarchive serve` on `folder` in its own process, on a free port of 127.0.0.1: yields its base URL once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--index", str(folder), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/search?limit=1", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    pytest.fail(f"the server did not start: {proc.stdout.read().decode(errors='replace') if proc.stdout else ''}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

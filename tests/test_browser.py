@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import DATA, ROOT, SAMPLES, build_index
+from .conftest import DATA, ROOT, SAMPLES, build_index, served_index
 
 pytestmark = pytest.mark.browser
 
@@ -34,12 +29,6 @@ CHROMIUM_ARGS = [
 INDEX_FOLDER: list[Path] = []  # the served index, for tests that index more articles while it serves
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`newsarchive serve` on an index of the samples and the mini corpus."""
@@ -48,26 +37,8 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-index")
     build_index(folder, SAMPLES, DATA / "mini.jsonl")
     INDEX_FOLDER.append(folder)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newsarchive.cli", "serve", "--index", str(folder), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/search?limit=1", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the server did not start: {proc.stdout.read().decode(errors='replace')}")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_index(folder) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

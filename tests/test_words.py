@@ -12,11 +12,6 @@ import dataclasses
 import json
 import math
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +28,8 @@ from newsarchive.search import words as words_module
 from newsarchive.search.archive import Archive
 from newsarchive.search.request import QueryError, SearchRequest
 from newsarchive.web import create_app
+
+from .conftest import served_index
 
 THEMES = {
     "sport": "Le match de football au stade a réuni les supporters, et l'entraîneur a salué ses joueurs.",
@@ -323,25 +320,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def served(words_index):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--index", str(words_index), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/search?limit=1", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("the server did not start")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served_index(words_index) as base:
+        yield base
 
 
 @pytest.mark.browser
