@@ -185,13 +185,15 @@ def index_records(records, folder: Path, *, workers: int, entities: bool, batch:
     """Extract, annotate (if `entities`) and index records end to end, as `newsarchive index` does."""
     from newsarchive.index.article import Article
     from newsarchive.index.indexing.pipeline import Pipeline
-    from newsarchive.index.store.writer import ArchiveWriter, index_schema
+    from newsarchive.index.store.documents import index_schema
+    from newsarchive.index.store.writer import ArchiveWriter
 
     shutil.rmtree(folder, ignore_errors=True)
     articles: list[Article] = []
     started, cpu = time.perf_counter(), cpu_seconds()
     schema = index_schema(folder, stemmer)
-    with Pipeline(workers, with_entities=entities, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer) as writer:
+    with (Pipeline(workers, with_entities=entities, schema=schema) as pipeline,
+          ArchiveWriter(folder, batch_size=batch, stemmer=stemmer, tasks=pipeline) as writer):
         for item in pipeline.run(records):
             if isinstance(item, Article):
                 writer.add(item)
@@ -203,14 +205,15 @@ def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer:
     """Index already extracted articles (analysis in the workers), as a re-index would."""
     from newsarchive.index.article import Article
     from newsarchive.index.indexing.pipeline import Pipeline
-    from newsarchive.index.store.writer import ArchiveWriter, index_schema
+    from newsarchive.index.store.documents import index_schema
+    from newsarchive.index.store.writer import ArchiveWriter
 
     if fresh:
         shutil.rmtree(folder, ignore_errors=True)
     count = 0
     started, cpu = time.perf_counter(), cpu_seconds()
     schema = index_schema(folder, stemmer)
-    with Pipeline(workers, with_entities=False, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer) as writer:
+    with Pipeline(workers, with_entities=False, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer, tasks=pipeline) as writer:
         for item in pipeline.prepare(articles):
             if isinstance(item, Article):
                 writer.add(item)
@@ -380,7 +383,8 @@ def stage_costs(corpus: Path, count: int, entities: int) -> dict[str, float]:
     from newsarchive.index.entities import EntityExtractor
     from newsarchive.index.extraction.extract import extract
     from newsarchive.index.inputs.readers import read
-    from newsarchive.index.store.writer import ArchiveWriter, index_schema, prepare
+    from newsarchive.index.store.documents import index_schema, prepare
+    from newsarchive.index.store.writer import ArchiveWriter
 
     costs: dict[str, float] = {}
 

@@ -38,8 +38,8 @@ from newsarchive.index.entities.organisations import resolve_acronyms
 from newsarchive.index.errors import ArchiveIndexError
 from newsarchive.index.extraction.sources import source_key
 from newsarchive.index.inputs.enriched import MANIFEST, is_enriched_folder, read_folder
+from newsarchive.index.store.documents import article_fields, fingerprint
 from newsarchive.index.store.schema import FACET_FIELDS, build_schema, facet_terms, read_facet_terms, schema_stemmer, unpack_article
-from newsarchive.index.store.writer import article_fields, fingerprint
 from newsarchive.index.text import ELIDED_PREFIXES
 
 from .archive import Archive

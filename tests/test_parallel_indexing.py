@@ -24,10 +24,11 @@ from newsarchive.index.indexing.pipeline import (
     records,
     window,
 )
+from newsarchive.index.store.documents import article_fields, prepare
 from newsarchive.index.store.folder import open_index
 from newsarchive.index.store.schema import build_schema, schema_stemmer
 from newsarchive.index.store.whoosh_internals import ArchiveCodec, PostingPool
-from newsarchive.index.store.writer import ArchiveWriter, article_fields, prepare
+from newsarchive.index.store.writer import ArchiveWriter
 
 from .conftest import DATA
 
@@ -155,17 +156,22 @@ def test_the_stemmer_is_chosen_when_the_index_is_created_and_kept(tmp_path, mini
     assert json.loads((folder / "newsarchive.json").read_text())["schema_version"] >= 3
 
 
-def test_segments_are_merged_only_beyond_the_limit_and_nothing_is_lost(tmp_path, mini_articles_extracted, monkeypatch):
-    from newsarchive.index.store import writer as writer_module
+def test_small_segments_are_merged_level_by_level_and_nothing_is_lost(tmp_path, mini_articles_extracted, monkeypatch):
+    from newsarchive.index.store import merge_policy
 
-    monkeypatch.setattr(writer_module, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(merge_policy, "FACTOR", 3)
+    monkeypatch.setattr(merge_policy, "FLOOR", 1)
     folder = tmp_path / "segments"
     counts = []
     with ArchiveWriter(folder, batch_size=1) as writer:  # one segment per article
         for article in mini_articles_extracted:
             writer.add(Article.from_json(article.to_json()))
-            counts.append(len(open_index(folder).searcher().reader().leaf_readers()))
-    assert counts[:4] == [1, 2, 3, 4]  # no merging up to the limit
-    assert max(counts) <= 5  # beyond it, the smallest are merged (the new segment comes on top)
+            with open_index(folder).searcher() as s:
+                counts.append(len(s.reader().leaf_readers()))
+        summary = writer.summary
+    assert counts[:3] == [1, 2, 1]  # the third segment of level 0 makes one of level 1
+    assert max(counts) <= 2 * 3  # at most FACTOR - 1 segments per level
+    assert summary.merges >= len(mini_articles_extracted) // 3
     with open_index(folder).searcher() as s:
         assert s.doc_count() == len(mini_articles_extracted)
+        assert sorted(s.stored_fields(d)["id"] for d in s.reader().all_doc_ids()) == sorted(a.id for a in mini_articles_extracted)

@@ -28,6 +28,7 @@ from ..extraction.metadata import detect_language
 from ..inputs.enriched import KIND as ENRICHED
 from ..inputs.enriched import article_of_record
 from ..inputs.readers import count_records, discover, read
+from ..store.segment_builds import InProcess
 
 # Errors of the machine, not of an article: they stop a run (exit code 3), never mark articles failed.
 MACHINE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
@@ -164,7 +165,7 @@ def _annotate_chunk(chunk: list[Article]) -> list[Article | Failure]:
 
 
 def _prepare_all(results: list[Article | Failure]) -> None:
-    from ..store.writer import prepare
+    from ..store.documents import prepare
 
     for i, result in enumerate(results):
         if isinstance(result, Article):
@@ -220,6 +221,7 @@ class Pipeline:
         self.aliases = aliases  # the index's alias file, applied to the persons found
         self._pool: Pool | None = None
         self._pending: deque = deque()  # chunks handed to the workers, results not yet read
+        self._submitted: list = []  # tasks given with submit(), perhaps not finished
 
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
@@ -239,14 +241,27 @@ class Pipeline:
         # workers exit. A worker that hangs past the deadline is killed.
         pool.close()
         deadline = time.monotonic() + EXIT_WAIT
-        for result in self._pending:
+        for result in [*self._pending, *self._submitted]:
             result.wait(max(0.0, deadline - time.monotonic()))
         self._pending.clear()
+        self._submitted.clear()
         if time.monotonic() < deadline:
             pool.join()
         else:
             for process in pool._pool:  # type: ignore[attr-defined]  # no public way to reach the workers (typeshed lists none)
                 process.kill()
+
+    def submit(self, function, *args):
+        """Run `function(*args)` in a worker (segment builds and merges, store/segment_builds.py); a result to `get()`.
+
+        The task queues behind the chunks already handed out, a few seconds of work at most
+        (window()). Without a pool it runs at once, here.
+        """
+        if self._pool is None:
+            return InProcess().submit(function, *args)
+        result = self._pool.apply_async(function, args)
+        self._submitted = [r for r in self._submitted if not r.ready()] + [result]
+        return result
 
     def run(self, items: Iterable[RawRecord | Failure]) -> Iterator[Article | Failure]:
         """Extract (and annotate) records, in input order."""

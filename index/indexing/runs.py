@@ -17,10 +17,11 @@ from ..article import Article, Failure, RawRecord
 from ..entities.aliases import Aliases
 from ..errors import ArchiveIndexError
 from ..inputs.readers import guess_kind, record_from_original
+from ..store.documents import index_schema
 from ..store.folder import open_index
 from ..store.originals import OriginalStore
 from ..store.schema import unpack_article
-from ..store.writer import BATCH_SIZE, ArchiveWriter, index_schema
+from ..store.writer import BATCH_SIZE, ArchiveWriter
 from .pipeline import Pipeline, default_workers, records
 
 Progress = Callable[[int], None]  # called with the number of inputs just handled
@@ -78,7 +79,7 @@ def index_files(folder: Path, inputs_planned, *, workers: int | None = None, bat
     # Workers analyse titles and bodies for the index's schema, so this process only stores documents.
     schema = index_schema(folder, stemmer)
     with (_writing(folder), Pipeline(workers or default_workers(), with_entities=with_entities, schema=schema, aliases=aliases) as pipeline,
-          ArchiveWriter(folder, batch_size=batch_size, stemmer=stemmer) as writer):
+          ArchiveWriter(folder, batch_size=batch_size, stemmer=stemmer, tasks=pipeline) as writer):
         _write(writer, pipeline.run(records(inputs_planned.files)), failures, progress)
         summary = writer.summary
     elapsed = time.perf_counter() - started
@@ -126,7 +127,7 @@ def reindex(folder: Path, *, workers: int | None = None, with_entities: bool = T
     stored = stored_articles(folder, keep_text=False)
     failures: list[Failure] = []
     with (_writing(folder), Pipeline(workers or default_workers(), with_entities=with_entities, aliases=aliases) as pipeline,
-          ArchiveWriter(folder) as writer):
+          ArchiveWriter(folder, tasks=pipeline) as writer):
         for old, new in zip(stored, pipeline.run(_originals(folder, stored)), strict=True):
             if not isinstance(new, Failure):
                 new.id = old.id  # update in place, whatever id the new extraction would derive
@@ -149,7 +150,7 @@ def reannotate(folder: Path, *, workers: int | None = None, aliases: Aliases | N
     stored = stored_articles(folder)
     failures: list[Failure] = []
     with (_writing(folder), Pipeline(workers or default_workers(), with_entities=True, schema=index_schema(folder), aliases=aliases) as pipeline,
-          ArchiveWriter(folder) as writer):
+          ArchiveWriter(folder, tasks=pipeline) as writer):
         _write(writer, pipeline.annotate(stored), failures, progress)
         summary = writer.summary
     elapsed = time.perf_counter() - started

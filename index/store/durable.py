@@ -102,18 +102,15 @@ class SafeSegmentWriter(PublishingWriter):
         self.previous_generation = self.generation - 1
         self.previous_segments = list(self.segments)
         self.folder = Path(self.storage.folder)
+        self.finished: set[str] = set()  # ids of new segments a builder already gave their arrays and flushed (segment_builds.py)
 
     def publish(self, segments) -> None:
         old_ids = {s.segment_id() for s in self.previous_segments}
         files = []
         for segment in segments:
-            if segment.segment_id() not in old_ids:
-                self.write_arrays(segment)
-            names = self.segment_files(segment.segment_id())
-            files += names
-            if segment.segment_id() not in old_ids:
-                for name in names:
-                    _fsync_path(self.folder / name)
+            if segment.segment_id() not in old_ids | self.finished:
+                finish_segment(self.storage, self.schema, segment)
+            files += self.segment_files(segment.segment_id())
         toc_name = toc_filename(self.indexname, self.generation)
         # Whoosh writes the TOC to a temporary file and renames it: the manifest goes in between.
         storage = self.storage
@@ -136,14 +133,6 @@ class SafeSegmentWriter(PublishingWriter):
         for name in stale:
             with contextlib.suppress(OSError):  # a reader may hold it open; the next commit retries
                 self.storage.delete_file(name)
-
-    def write_arrays(self, segment) -> None:
-        """The per-document arrays of a new segment (segment_arrays.py), written beside it before it is flushed."""
-        reader = segment_reader(self.storage, self.schema, segment)
-        try:
-            write_segment_arrays(self.folder, reader, self.schema, segment.segment_id())
-        finally:
-            reader.close()
 
     def write_manifest(self, segment_files: list[str], toc_written: str) -> None:
         """This generation's manifest, flushed: the files it adds hashed, the others' entries carried over from the previous manifest.
@@ -189,6 +178,23 @@ class SafeSegmentWriter(PublishingWriter):
                 raise ValueError(f"{reader.doc_count()} documents readable, {expected} written")
         finally:
             reader.close()
+
+
+def finish_segment(storage, schema, segment) -> int:
+    """Step 1 of a commit for one new segment: its per-document arrays written beside it, its files flushed; their size in bytes."""
+    folder = Path(storage.folder)
+    reader = segment_reader(storage, schema, segment)
+    try:
+        write_segment_arrays(folder, reader, schema, segment.segment_id())
+    finally:
+        reader.close()
+    prefix = segment.segment_id()
+    written = 0
+    for name in storage.list():
+        if name.startswith(prefix + ".") or name.startswith(prefix + "_"):
+            _fsync_path(folder / name)
+            written += (folder / name).stat().st_size
+    return written
 
 
 class _BeforeRename:

@@ -10,6 +10,7 @@ checks the installed version, since any of these names may change with it.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import io
 import pickle
@@ -28,6 +29,7 @@ from whoosh.filedb.structfile import BufferFile
 from whoosh.index import _CURRENT_TOC_VERSION, _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE, TOC, EmptyIndexError, FileIndex, IndexVersionError, ensure_schema
 from whoosh.index import IndexError as WhooshIndexError
 from whoosh.system import emptybytes
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -445,6 +447,58 @@ class PublishingWriter(SegmentWriter):
         """Write this generation's table of contents (renamed into place by Whoosh); return its file name."""
         TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
         return toc_filename(self.indexname, self.generation)
+
+
+class _OwnTemporaryFolder:
+    """An index's storage whose temporary folder is one builder's own: Whoosh names it after the index, shared by every writer."""
+
+    def __init__(self, storage, name: str) -> None:
+        self.wrapped, self.name = storage, name
+
+    def temp_storage(self, name=None):
+        return self.wrapped.temp_storage(self.name)
+
+    def __getattr__(self, name: str):
+        return getattr(self.wrapped, name)
+
+
+class _SchemaOnly:
+    """What a SegmentWriter reads of its index, for a writer that builds one segment and publishes nothing."""
+
+    def __init__(self, storage, schema, indexname: str) -> None:
+        self.storage, self.schema, self.indexname = storage, schema, indexname
+
+    def _read_toc(self):
+        return TOC(self.schema, [], 0)
+
+
+class SegmentBuilder(SegmentWriter):
+    """A Whoosh segment writer that only writes one new segment: no lock, no table of contents.
+
+    Several run at once beside one index (one per indexing worker, as Whoosh's own
+    multiprocessing writer runs its sub-writers), each in its own temporary folder; the
+    coordinating writer publishes the segments they return.
+    """
+
+    def __init__(self, storage, schema, indexname: str, limitmb: int = 128) -> None:
+        temporary = f"{indexname}.{random_name()}.tmp"
+        super().__init__(_SchemaOnly(_OwnTemporaryFolder(storage, temporary), schema, indexname), _lk=False, codec=ArchiveCodec(), limitmb=limitmb)
+        self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+
+    def finish(self):
+        """Write the segment's postings, assemble its compound file, and return the segment (picklable)."""
+        segment = self._finalize_segment()
+        self._finish()
+        return segment
+
+    def abandon(self) -> None:
+        """Stop, removing what was written of the segment."""
+        self.cancel()
+        prefix = self.newsegment.segment_id()
+        for name in self.storage.list():
+            if name.startswith(prefix + ".") or name.startswith(prefix + "_"):
+                with contextlib.suppress(OSError):
+                    self.storage.delete_file(name)
 
 
 # --- reading postings and lengths a block at a time (search/postings.py) -----------------------

@@ -1,15 +1,26 @@
-"""Writing articles into the Whoosh index: one writer at a time, commits in batches."""
+"""Writing articles into the Whoosh index: one coordinating writer at a time, segments built by the workers.
+
+The writer decides, article by article, what only one process can decide: whether the
+article is new, changed or already there (by id and fingerprint), its duplicate group,
+the generation that adds it, which stored copy an update deletes. Ready documents gather
+into a batch; a full batch goes to the workers in a few parts, each written as a segment
+of its own (segment_builds.py), while the writer goes on with the next batch. When the
+next batch is full, or at the end, the built segments are published as one durable
+generation (durable.py), with the deletions of the batch's updates and the merges
+merge_policy.py chooses, which the workers run too. A crash loses at most the batches
+not yet published; re-running the same command finds the published ones unchanged and
+adds the rest.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
 import fcntl
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -18,55 +29,19 @@ from whoosh.searching import Searcher
 
 from ..annotation.dedup import DuplicateGroups
 from ..article import Article
-from ..entities.organisations import acronym_links
 from ..errors import ArchiveIndexError, IndexLockedError
-from ..extraction.metadata import content_hash
-from ..extraction.signatures import signatures
-from ..extraction.sources import source_key
 from ..layout import INDEX_NAME, LOCK, META
-from ..text import fold
+from .documents import article_fields, fingerprint
 from .durable import ArchiveIndex, SafeSegmentWriter
-from .folder import index_exists, open_index
-from .originals import OriginalStore
-from .schema import (
-    FACET_COLUMN,
-    SCHEMA_VERSION,
-    TEXT_FIELDS,
-    UNDATED_LAST,
-    VALUE_SEPARATOR,
-    FrenchTextField,
-    analysis_key,
-    build_schema,
-    facet_terms,
-    pack_article,
-)
+from .folder import index_exists
+from .merge_policy import SegmentSize, merges
+from .originals import OriginalStore, digest
+from .schema import FACET_COLUMN, SCHEMA_VERSION, analysis_key, build_schema, facet_terms
+from .segment_builds import BuiltSegment, InProcess, Result, Tasks, build_segment, merge_segments
 from .userfiles import write_json
 from .whoosh_internals import ArchiveCodec, PostingPool, file_storage
 
 BATCH_SIZE = 2000  # articles per commit: a crash loses at most this many; larger batches write faster
-MAX_SEGMENTS = 32  # segments allowed before the smallest are merged
-
-
-def merge_policy(writer, segments: list) -> list:
-    """Whoosh merge policy: no merging until MAX_SEGMENTS segments, then the smallest half merged into one.
-
-    Merging rewrites every posting in Python, about as slowly as writing it the first
-    time; Whoosh's default (MERGE_SMALL) did it at almost every commit of a bulk run.
-    Searches hardly notice a few dozen segments (postings are read once per term into
-    arrays), so merges wait until the count grows, and then take in the small segments.
-    """
-    from whoosh.reading import SegmentReader
-
-    if len(segments) <= MAX_SEGMENTS:
-        return segments
-    ordered = sorted(segments, key=lambda s: s.doc_count_all())
-    merged, kept = ordered[: len(ordered) - MAX_SEGMENTS // 2 + 1], ordered[len(ordered) - MAX_SEGMENTS // 2 + 1:]
-    for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return kept
-
 
 
 class _ProcessLock:
@@ -111,109 +86,51 @@ class WriteSummary:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    committed: int = 0  # articles made durable so far (added + updated in finished batches)
+    committed: int = 0  # articles made durable so far (added + updated in published batches)
+    segments_written: int = 0  # segments built from batches
+    merges: int = 0  # segments built by merging others
+    bytes_written: int = 0  # bytes of every segment written (merged ones too): the write amplification's numerator
 
 
-def fingerprint(article: Article) -> str:
-    """Hash of everything indexed about an article (not where it was read from)."""
-    data = article.to_json()
-    data.pop("origin", None)
-    return content_hash(repr(sorted(data.items())))
+@dataclass
+class _Batch:
+    """Documents decided, not yet handed to the workers."""
+
+    documents: list[dict] = field(default_factory=list)
+    originals: list[bytes] = field(default_factory=list)  # raw inputs to store before the documents refer to them
+    deletes: list[str] = field(default_factory=list)  # ids whose stored copy the batch replaces
 
 
-def article_fields(article: Article, schema=None) -> dict:
-    """The Whoosh document for an article; with `schema`, its text fields come analysed (Postings)."""
-    title = "" if "title" in article.derived else article.title or ""
-    doc = {
-        "id": article.id,
-        "fingerprint": fingerprint(article),
-        # A title made from the first sentence is shown, not indexed: the sentence is in the body already.
-        "title": title,
-        "body": article.text,
-        "exact": f"{title}\n{article.text}",
-        "article": pack_article(article.to_json()),
-        # Written for every article, dated or not, so that every segment has both sort
-        # columns (Whoosh falls back to the lexicon, which a column field lacks).
-        "day_newest": 0,
-        "day_oldest": UNDATED_LAST,
-    }
-    if article.date:
-        doc["date"] = dt.datetime(article.date.year, article.date.month, article.date.day)
-        doc["year"] = article.date.year
-        doc["day_newest"] = doc["day_oldest"] = article.date.toordinal()
-    source = source_key(article.url, article.source)
-    if source:
-        doc["source"] = source
-        doc["source_name"] = article.source or source
-    if article.url:
-        doc["url"] = article.url
-    if article.author:
-        doc["author"] = article.author
-        if names := [n.replace(VALUE_SEPARATOR, " ") for n in signatures(article.author)]:
-            doc["signature"] = doc["signature_form"] = VALUE_SEPARATOR.join(names)
-    if article.language:
-        doc["language"] = article.language
-    names = [p.name.replace(VALUE_SEPARATOR, " ") for p in article.persons if p.facet and fold(p.name)]
-    if names:
-        doc["person"] = VALUE_SEPARATOR.join(names)
-        doc["person_form"] = VALUE_SEPARATOR.join(names)
-    if article.countries:
-        doc["country"] = VALUE_SEPARATOR.join(c.code for c in article.countries)
-    organisations = [o for o in article.organisations if fold(o.name)]
-    if organisations:
-        doc["organisation"] = doc["organisation_form"] = VALUE_SEPARATOR.join(o.name.replace(VALUE_SEPARATOR, " ") for o in organisations)
-        joined = {f"{fold(o.name)}|{acronym}" for o in organisations for acronym in acronym_links(o)}
-        if joined:
-            doc["organisation_mention"] = VALUE_SEPARATOR.join(sorted(joined))
-    if article.agencies:
-        doc["agency"] = VALUE_SEPARATOR.join(a.name for a in article.agencies)
-    if article.quotes:
-        doc["has"] = "quote"
-        doc["quote"] = "\n\n".join(q.text for q in article.quotes)
-        speakers = [q.speaker.replace(VALUE_SEPARATOR, " ") for q in article.quotes if q.speaker and fold(q.speaker)]
-        if speakers:
-            doc["quote_by"] = VALUE_SEPARATOR.join(dict.fromkeys(speakers))
-    if schema is not None:
-        for name in TEXT_FIELDS:
-            if name in schema and isinstance(schema[name], FrenchTextField) and isinstance(doc.get(name), str):
-                doc[name] = schema[name].postings(doc[name])
-    return doc
+@dataclass
+class _Building:
+    """A batch in the workers' hands: one result per segment."""
 
-
-def prepare(article: Article, schema) -> Article:
-    """Build the article's Whoosh document now (in a worker process), so the writing process only stores it."""
-    article.prepared = (analysis_key(schema), article_fields(article, schema))
-    return article
-
-
-def index_schema(path: Path, stemmer: str | None = None):
-    """The schema articles for the index at `path` must be analysed with (a new index's if there is none yet)."""
-    if index_exists(Path(path)):
-        try:
-            return open_index(Path(path)).schema
-        except ArchiveIndexError:
-            pass  # the writer reports it when it opens the index
-    return build_schema(stemmer) if stemmer else build_schema()
+    results: list[Result]
+    deletes: list[str]
+    count: int
 
 
 class ArchiveWriter:
-    """Adds articles to an index (creating it if needed), committing every `batch_size`.
+    """Adds articles to an index (creating it if needed), publishing every `batch_size`.
 
-    A crash loses at most the articles of the batch being written; re-running the same
-    command finds the committed ones unchanged and adds the rest.
+    `tasks` is where segments are built (the indexing pipeline's workers); without it
+    they are built in this process. A crash loses at most the batches not yet published.
     """
 
-    def __init__(self, path: Path, batch_size: int = BATCH_SIZE, limitmb: int = 256, stemmer: str | None = None) -> None:
+    def __init__(self, path: Path, batch_size: int = BATCH_SIZE, limitmb: int = 256, stemmer: str | None = None,
+                 tasks: Tasks | None = None) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
         self.limitmb = limitmb
         self.stemmer = stemmer  # only for a new index: an existing one keeps its own
+        self.tasks: Tasks = tasks or InProcess()
         self.summary = WriteSummary()
         self._lock = _ProcessLock(self.path)
         self._ix: ArchiveIndex | None = None
         self._writer: SafeSegmentWriter | None = None
         self._searcher: Searcher | None = None
-        self._pending = 0
+        self._batch = _Batch()
+        self._building: _Building | None = None
         self._seen: dict[str, str] = {}  # id -> fingerprint written during this run
         self._first_added: dict[str, tuple[int, int]] = {}  # id -> generation that first committed it, and when
         self._indexed_ids: set[str] | None = None  # ids in the index when the run began (deleted ones included)
@@ -244,8 +161,9 @@ class ArchiveWriter:
             else:
                 schema = build_schema(self.stemmer) if self.stemmer else build_schema()
                 self._ix = ArchiveIndex.create_first(file_storage(self.path), schema, indexname=INDEX_NAME)
-            self._analysis_key = analysis_key(self._ix.schema)
-            self._fieldnames = set(self._ix.schema.names())
+            self._schema = self._ix.schema  # read once: every read of it reads the table of contents
+            self._analysis_key = analysis_key(self._schema)
+            self._fieldnames = set(self._schema.names())
             self.groups = DuplicateGroups(self.path)
             self._write_meta()
             self._begin()
@@ -286,50 +204,48 @@ class ArchiveWriter:
         return article_fields(article)
 
     def add(self, article: Article) -> str:
-        """Write one article; return "added", "updated" or "unchanged"."""
+        """Decide and queue one article; return "added", "updated" or "unchanged"."""
         doc = self._document(article)
         state = self._state(article.id, doc["fingerprint"])
         if state == "unchanged":
             self.summary.unchanged += 1
             return state
+        if article.id in self._seen:
+            # Only a published copy can be deleted: publish the batch holding the earlier
+            # version first, or both versions would stay.
+            self.commit()
         if article.raw:
-            key = self.originals.put(article.raw)  # before the index refers to it
+            key = digest(article.raw)  # the worker building the segment stores the bytes under this address
             if key != article.original:
                 article.original = key
                 doc = article_fields(article)
+            self._batch.originals.append(article.raw)
         # Index-level facts, not the article's content (so not in its fingerprint).
         doc = {**doc, "dup_group": self.groups.assign(article.id, article.text, article.signature)}
         # An index made by an older version lacks the newer fields: leave them out.
         doc = {k: v for k, v in doc.items() if k in self._fieldnames}
         if FACET_COLUMN in self._fieldnames:
-            doc[FACET_COLUMN] = facet_terms(self._ix.schema, doc)
+            doc[FACET_COLUMN] = facet_terms(self._schema, doc)
         if "added" in self._fieldnames:
             doc["added"], doc["added_at"] = self._first_commit(article.id, state)
-        if state == "added":
-            self._writer.add_document(**doc)
-        else:
-            if article.id in self._seen:
-                # Whoosh deletes only committed copies: commit the batch holding the
-                # earlier version first, or both versions would stay.
-                self.commit()
-            self._writer.update_document(**doc)
+        if state == "updated":
+            self._batch.deletes.append(article.id)
+        self._batch.documents.append(doc)
         self._seen[article.id] = doc["fingerprint"]
         setattr(self.summary, state, getattr(self.summary, state) + 1)
-        self._pending += 1
-        if self._pending >= self.batch_size:
-            self.commit()
+        if len(self._batch.documents) >= self.batch_size:
+            self._flush(wait=False)
         return state
 
-    def _first_commit(self, article_id: str, state: str) -> tuple[int, int]:
-        """The generation that first committed the article, and when: the batch being written for a new one, else the stored ones."""
+    def _first_commit(self, article_id: str, state: str) -> tuple[int | None, int]:
+        """The generation that first committed the article, and when; None for a new one (its batch's, set when it leaves)."""
         if article_id in self._first_added:
             return self._first_added[article_id]
         stored = self._searcher.document(id=article_id) if state == "updated" else None
         if stored and stored.get("added"):
-            first = (stored["added"], stored.get("added_at") or int(time.time()))
+            first: tuple[int | None, int] = (stored["added"], stored.get("added_at") or int(time.time()))
         else:
-            first = (self._writer.generation, int(time.time()))
-        self._first_added[article_id] = first
+            first = (None, int(time.time()))
         return first
 
     def add_many(self, articles: Iterable[Article]) -> WriteSummary:
@@ -340,55 +256,118 @@ class ArchiveWriter:
 
     def commit(self) -> None:
         """Make everything written so far durable and visible to searches."""
-        if self._writer is not None and self._commit_pending():
-            self._begin()
+        if self._writer is not None:
+            self._flush(wait=True)
 
-    def _commit_pending(self) -> bool:
-        """Commit the batch being written, if any; True when something was committed."""
-        if not self._pending:
-            return False
+    def _flush(self, wait: bool) -> None:
+        """Publish the batch the workers are building, hand them the current one, and publish that too if built or `wait`."""
+        if self._building is not None:
+            self._publish()
+        if self._batch.documents:
+            self._building = self._dispatch(self._batch)
+            self._batch = _Batch()
+        if self._building is not None and (wait or all(result.ready() for result in self._building.results)):
+            self._publish()  # built already (in this process): nothing to overlap with
+
+    def _dispatch(self, batch: _Batch) -> _Building:
+        """The batch's documents, in one part per worker, to be built into segments; new ones take this generation."""
+        generation = self._writer.generation  # the batch is published by the next commit, whatever it merges
+        for doc in batch.documents:
+            if doc.get("added", 0) is None:
+                doc["added"] = generation
+                self._first_added[doc["id"]] = (generation, doc["added_at"])
+        parts = max(1, min(self.tasks.workers, len(batch.documents)))
+        size = -(-len(batch.documents) // parts)
+        originals = [batch.originals[i::parts] for i in range(parts)]  # any split will do: each is stored before publishing
+        results = [self.tasks.submit(build_segment, str(self.path), self._schema, batch.documents[i * size:(i + 1) * size],
+                                         originals[i], self.limitmb)
+                   for i in range(parts)]
+        return _Building(results, batch.deletes, len(batch.documents))
+
+    def _publish(self) -> None:
+        """Wait for the batch being built, then commit its segments with its deletions and the merges the policy asks for."""
+        building, self._building = self._building, None
+        built: list[BuiltSegment] = [result.get() for result in building.results]
+        self.summary.segments_written += len(built)
         self._searcher.close()
         self.groups.save()  # before the index: a crash then leaves groups for articles a re-run adds again
-        self._writer.commit(mergetype=merge_policy)
-        self.summary.committed += self._pending
-        self._pending = 0
-        return True
+        writer = self._writer
+        if building.deletes:
+            with writer.searcher() as searcher:
+                for article_id in building.deletes:
+                    writer.delete_by_term("id", article_id, searcher=searcher)
+        segments = [s for s in writer.segments if s.doc_count() > 0] + [b.segment for b in built]
+        segments = self._merged(segments, built)
+        writer.finished |= {b.segment.segment_id() for b in built}
+        self.summary.bytes_written += sum(b.bytes_written for b in built)
+        writer.commit(mergetype=lambda _writer, _segments: segments)
+        self.summary.committed += building.count
+        self._begin()
+
+    def _merged(self, segments: list, built: list[BuiltSegment]) -> list:
+        """`segments` after the merges merge_policy.py chooses, run by the workers at once."""
+        groups = merges([SegmentSize(s.segment_id(), s.doc_count()) for s in segments])
+        if not groups:
+            return segments
+        by_id = {s.segment_id(): s for s in segments}
+        running = [(group, self.tasks.submit(merge_segments, str(self.path), self._schema, [by_id[i] for i in group], self.limitmb)) for group in groups]
+        for group, result in running:
+            merged: BuiltSegment = result.get()
+            first = min(segments.index(by_id[i]) for i in group)
+            segments = [s for s in segments if s.segment_id() not in group]
+            segments.insert(min(first, len(segments)), merged.segment)
+            self._writer.finished.add(merged.segment.segment_id())
+            self.summary.merges += 1
+            self.summary.bytes_written += merged.bytes_written
+        return segments
 
     def optimize(self) -> tuple[int, int]:
-        """Commit what is pending, then merge every segment into one; (segments before, after).
+        """Publish what is pending, then merge every segment into one; (segments before, after).
 
         For an archive that is done growing: one segment holds no deleted documents, and a
         search reads one posting list per term. The merged segment gets its arrays file
         (segment_arrays.py), which gives an index written before those files all of them.
         Merging rewrites every posting, about as slowly as indexing without entities.
         """
-        self._commit_pending()
+        self.commit()
+        writer = self._writer
+        segments = [s for s in writer.segments if s.doc_count() > 0]
+        before = len(writer.segments)
+        if before <= 1 and not writer.has_deletions():
+            return before, before
         self._searcher.close()
-        before = self._segment_count()
-        self._writer.commit(optimize=True)
+        final = []
+        if segments:
+            merged: BuiltSegment = self.tasks.submit(merge_segments, str(self.path), self._schema, segments, self.limitmb).get()
+            writer.finished.add(merged.segment.segment_id())
+            self.summary.merges += 1
+            self.summary.bytes_written += merged.bytes_written
+            final = [merged.segment]
+        writer.commit(mergetype=lambda _writer, _segments: final)
         self._begin()
-        return before, self._segment_count()
-
-    def _segment_count(self) -> int:
-        with self._ix.searcher() as searcher:
-            return len(searcher.reader().leaf_readers()) if searcher.reader().doc_count_all() else 0
+        return before, len(final)
 
     def close(self) -> None:
-        """Commit what is pending and release the lock."""
+        """Publish what is pending and release the lock."""
         try:
             if self._writer is not None:
-                if not self._commit_pending():
-                    self._searcher.close()
-                    self._writer.cancel()
+                self._flush(wait=True)
+                self._searcher.close()
+                self._writer.cancel()  # the writer begun after the last publish: nothing left for it
                 self._writer = None
         finally:
             self._lock.release()
 
     def abort(self) -> None:
-        """Drop the batch being written (committed batches stay) and release the lock."""
+        """Drop the batches not yet published (published ones stay) and release the lock.
+
+        Segments a worker is still building are left to finish: no table of contents names
+        them, and the next commit's cleaning removes their files.
+        """
         try:
             if self._writer is not None:
                 writer, self._writer = self._writer, None
+                self._building = None
                 # After a failed commit the searcher or writer may already be closed.
                 with contextlib.suppress(Exception):
                     self._searcher.close()
