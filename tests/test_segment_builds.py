@@ -8,6 +8,7 @@ merges, updates, an article twice in one run, and a run killed in the middle.
 from __future__ import annotations
 
 import json
+import pickle
 import signal
 import subprocess
 import sys
@@ -188,3 +189,64 @@ def test_a_two_worker_run_killed_in_the_middle_reruns_to_the_index_one_worker_bu
     assert {key: rows for key, rows in a["postings"].items() if key[0] != "added"} == {key: rows for key, rows in b["postings"].items() if key[0] != "added"}
     check = subprocess.run([sys.executable, "-m", "newsarchive.cli", "check", "--index", str(index), "--json"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+class _Later:
+    """A worker pool that has not got round to a task yet: its arguments are copied when it is handed out (as a
+    pool pickles them), and it runs, for real, only when someone waits for it."""
+
+    workers = 2
+
+    def __init__(self) -> None:
+        self.handed = 0
+
+    def submit(self, function, *args):
+        self.handed += 1
+        return _Waiting(function, pickle.loads(pickle.dumps(args)))
+
+
+class _Waiting:
+    def __init__(self, function, args) -> None:
+        self.function, self.args, self.done, self.value = function, args, False, None
+
+    def ready(self) -> bool:
+        return self.done
+
+    def get(self, timeout=None):
+        if not self.done:
+            self.value, self.done = self.function(*self.args), True
+        return self.value
+
+
+def test_an_update_made_while_its_segment_is_being_merged_is_carried_into_the_merged_segment(tmp_path, monkeypatch):
+    from newsarchive.index.inputs.readers import read
+
+    monkeypatch.setattr(merge_policy, "FLOOR", 1)
+    monkeypatch.setattr(merge_policy, "FACTOR", 2)
+    rows = _write(tmp_path / "rows.jsonl", [_row(i) for i in range(12)])
+    changed = _write(tmp_path / "changed.jsonl", [_row(3, version=9)])
+    from newsarchive.index.indexing.pipeline import Pipeline
+
+    folder = tmp_path / "ix"
+    tasks = _Later()
+    with Pipeline(1, with_entities=False) as pipeline, ArchiveWriter(folder, batch_size=4, tasks=tasks) as writer:
+        for article in pipeline.run(read(rows)):
+            writer.add(article)
+        writer._flush(wait=True)  # every batch published; merges started, none finished
+        assert writer._merges.running, "a merge should be waiting in the workers"
+        merging = writer._merges.busy()
+        with open_index(folder).searcher() as searcher:
+            old = searcher.document(url="https://segments.test/3")
+            holder = next(leaf for leaf, _ in searcher.reader().leaf_readers() if any(
+                leaf.stored_fields(d)["id"] == old["id"] for d in leaf.all_doc_ids()))
+        assert holder.segment().segment_id() in merging, "the article to update sits in a segment being merged"
+        for article in pipeline.run(read(changed)):
+            assert writer.add(article) == "updated"
+        # close() publishes the update (deleting the copy in the segment being merged), then installs the merge
+    with open_index(folder).searcher() as searcher:
+        ids = [f["id"] for f in searcher.all_stored_fields()]
+        assert len(ids) == len(set(ids)) == 12
+        assert "Mise à jour 9" in unpack_article(searcher.document(url="https://segments.test/3")["article"])["text"]
+    archive = Archive(folder)
+    assert archive.search(SearchRequest(query='"séance 3"')).total == 1
+    assert archive.search(SearchRequest(query='"Mise à jour 9"')).total == 1

@@ -103,6 +103,7 @@ class SafeSegmentWriter(PublishingWriter):
         self.previous_segments = list(self.segments)
         self.folder = Path(self.storage.folder)
         self.finished: set[str] = set()  # ids of new segments a builder already gave their arrays and flushed (segment_builds.py)
+        self.in_progress: set[str] = set()  # ids of segments still being written (merges): their files are not stale
 
     def publish(self, segments) -> None:
         old_ids = {s.segment_id() for s in self.previous_segments}
@@ -127,7 +128,7 @@ class SafeSegmentWriter(PublishingWriter):
             toc_path.unlink(missing_ok=True)
             (self.folder / manifest_filename(self.indexname, self.generation)).unlink(missing_ok=True)
             raise CommitVerificationError(f"the new index generation {self.generation} did not read back ({exc}); kept the previous one") from exc
-        keep = {s.segment_id() for s in segments} | old_ids
+        keep = {s.segment_id() for s in segments} | old_ids | self.in_progress
         generations_kept = {self.generation, self.previous_generation}
         stale = stale_files(self.storage, self.indexname, generations_kept, keep) + stale_manifests(self.storage.list(), self.indexname, generations_kept)
         for name in stale:

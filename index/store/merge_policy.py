@@ -9,8 +9,8 @@ gathered they become one segment of the next level. An article is then rewritten
 once per level, log_FACTOR(archive / FLOOR) times, and an archive keeps at most
 FACTOR - 1 segments per level. No merge makes a segment past MAX_MERGED_DOCS: large
 segments are left alone (merging them would rewrite most of the archive for little gain); `newsarchive optimize` still merges
-everything for an archive that is done growing. At most MAX_MERGES merges run per commit,
-each in a worker of its own, so one commit never stalls the run for long.
+everything for an archive that is done growing. At most MAX_MERGES merges run at once,
+each in a worker while indexing goes on (merging.py).
 
 The policy sees sizes only (live documents, deleted ones excluded), never the segments
 themselves: it is a pure function, tested as such.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 FACTOR = 10  # segments of one level merged together
 FLOOR = 1000  # live documents: segments smaller than this are all level 0
 MAX_MERGED_DOCS = 200_000  # a segment this large is never merged again (but by optimize)
-MAX_MERGES = 2  # merges started per commit: one per worker of a two-core machine
+MAX_MERGES = 2  # merges running at once: one per worker of a two-core machine
 
 
 @dataclass(frozen=True)

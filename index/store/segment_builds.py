@@ -63,10 +63,14 @@ def build_segment(folder: str, schema, documents: list[dict], originals: list[by
     return BuiltSegment(segment, segment.doc_count(), finish_segment(storage, schema, segment))
 
 
-def merge_segments(folder: str, schema, segments: list, limitmb: int = LIMIT_MB) -> BuiltSegment:
-    """One segment holding the live documents of `segments`, in their order (deleted ones left out)."""
+def merge_segments(folder: str, schema, segments: list, limitmb: int = LIMIT_MB, segid: str | None = None) -> BuiltSegment:
+    """One segment (named `segid` if given) holding the live documents of `segments`, in their order (deleted ones left out).
+
+    Document d of segments[k] becomes document (live documents of segments[:k]) + (live
+    documents of segments[k] before d): the writer maps deletions made meanwhile that way.
+    """
     storage = file_storage(folder)
-    builder = SegmentBuilder(storage, schema, INDEX_NAME, limitmb=limitmb)
+    builder = SegmentBuilder(storage, schema, INDEX_NAME, limitmb=limitmb, segid=segid)
     try:
         for segment in segments:
             reader = segment_reader(storage, schema, segment)

@@ -68,6 +68,10 @@ class ArchiveCodec(W3Codec):
     def __init__(self) -> None:
         super().__init__(blocklimit=128, compression=3, inlinelimit=1)
 
+    def new_segment(self, storage, indexname):
+        # A builder may name the segment (new_segment_id): popped, so the codec pickled into the segment carries nothing of it.
+        return W3Segment(self, indexname, segid=self.__dict__.pop("_next_segment_id", None))
+
     def postings_writer(self, dbfile, byteids=False):
         return _PostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids, compression=self._compression, inlinelimit=self._inlinelimit)
 
@@ -449,6 +453,16 @@ class PublishingWriter(SegmentWriter):
         return toc_filename(self.indexname, self.generation)
 
 
+def new_segment_id() -> str:
+    """A fresh segment's random part of its name, chosen before it is built (so that its files can be told apart meanwhile)."""
+    return W3Segment._random_id()
+
+
+def segment_id(indexname: str, segid: str) -> str:
+    """The name a segment's files start with."""
+    return f"{indexname}_{segid}"
+
+
 class _OwnTemporaryFolder:
     """An index's storage whose temporary folder is one builder's own: Whoosh names it after the index, shared by every writer."""
 
@@ -480,9 +494,12 @@ class SegmentBuilder(SegmentWriter):
     coordinating writer publishes the segments they return.
     """
 
-    def __init__(self, storage, schema, indexname: str, limitmb: int = 128) -> None:
+    def __init__(self, storage, schema, indexname: str, limitmb: int = 128, segid: str | None = None) -> None:
         temporary = f"{indexname}.{random_name()}.tmp"
-        super().__init__(_SchemaOnly(_OwnTemporaryFolder(storage, temporary), schema, indexname), _lk=False, codec=ArchiveCodec(), limitmb=limitmb)
+        codec = ArchiveCodec()
+        if segid is not None:
+            codec._next_segment_id = segid  # read once by new_segment
+        super().__init__(_SchemaOnly(_OwnTemporaryFolder(storage, temporary), schema, indexname), _lk=False, codec=codec, limitmb=limitmb)
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
 
     def finish(self):

@@ -34,7 +34,7 @@ from ..layout import INDEX_NAME, LOCK, META
 from .documents import article_fields, fingerprint
 from .durable import ArchiveIndex, SafeSegmentWriter
 from .folder import index_exists
-from .merge_policy import SegmentSize, merges
+from .merging import MergeScheduler
 from .originals import OriginalStore, digest
 from .schema import FACET_COLUMN, SCHEMA_VERSION, analysis_key, build_schema, facet_terms
 from .segment_builds import BuiltSegment, InProcess, Result, Tasks, build_segment, merge_segments
@@ -165,6 +165,7 @@ class ArchiveWriter:
             self._analysis_key = analysis_key(self._schema)
             self._fieldnames = set(self._schema.names())
             self.groups = DuplicateGroups(self.path)
+            self._merges = MergeScheduler(self.tasks, str(self.path), self._schema, self.limitmb)
             self._write_meta()
             self._begin()
         except Exception:
@@ -213,7 +214,7 @@ class ArchiveWriter:
         if article.id in self._seen:
             # Only a published copy can be deleted: publish the batch holding the earlier
             # version first, or both versions would stay.
-            self.commit()
+            self._flush(wait=True)
         if article.raw:
             key = digest(article.raw)  # the worker building the segment stores the bytes under this address
             if key != article.original:
@@ -255,19 +256,24 @@ class ArchiveWriter:
         return self.summary
 
     def commit(self) -> None:
-        """Make everything written so far durable and visible to searches."""
+        """Make everything written so far durable and visible to searches (running merges finished and installed)."""
         if self._writer is not None:
-            self._flush(wait=True)
+            self._flush(wait=True, final=True)
 
-    def _flush(self, wait: bool) -> None:
-        """Publish the batch the workers are building, hand them the current one, and publish that too if built or `wait`."""
+    def _flush(self, wait: bool, final: bool = False) -> None:
+        """Publish the batch the workers are building, hand them the current one, and publish that too if built or `wait`.
+
+        `final` also waits for the merges running, so that nothing is left in the workers.
+        """
         if self._building is not None:
             self._publish()
         if self._batch.documents:
             self._building = self._dispatch(self._batch)
             self._batch = _Batch()
         if self._building is not None and (wait or all(result.ready() for result in self._building.results)):
-            self._publish()  # built already (in this process): nothing to overlap with
+            self._publish(final)  # built already (in this process): nothing to overlap with
+        elif final and self._merges.running:
+            self._publish(final)
 
     def _dispatch(self, batch: _Batch) -> _Building:
         """The batch's documents, in one part per worker, to be built into segments; new ones take this generation."""
@@ -280,46 +286,35 @@ class ArchiveWriter:
         size = -(-len(batch.documents) // parts)
         originals = [batch.originals[i::parts] for i in range(parts)]  # any split will do: each is stored before publishing
         results = [self.tasks.submit(build_segment, str(self.path), self._schema, batch.documents[i * size:(i + 1) * size],
-                                         originals[i], self.limitmb)
+                                     originals[i], self.limitmb)
                    for i in range(parts)]
         return _Building(results, batch.deletes, len(batch.documents))
 
-    def _publish(self) -> None:
-        """Wait for the batch being built, then commit its segments with its deletions and the merges the policy asks for."""
+    def _publish(self, final: bool = False) -> None:
+        """Commit the batch being built (waiting for it), its deletions, and the merges done; start the merges the policy asks for."""
         building, self._building = self._building, None
-        built: list[BuiltSegment] = [result.get() for result in building.results]
-        self.summary.segments_written += len(built)
+        built: list[BuiltSegment] = [result.get() for result in building.results] if building else []
         self._searcher.close()
         self.groups.save()  # before the index: a crash then leaves groups for articles a re-run adds again
         writer = self._writer
-        if building.deletes:
+        if building and building.deletes:
             with writer.searcher() as searcher:
                 for article_id in building.deletes:
                     writer.delete_by_term("id", article_id, searcher=searcher)
-        segments = [s for s in writer.segments if s.doc_count() > 0] + [b.segment for b in built]
-        segments = self._merged(segments, built)
-        writer.finished |= {b.segment.segment_id() for b in built}
-        self.summary.bytes_written += sum(b.bytes_written for b in built)
+        busy = self._merges.busy()
+        segments = [s for s in writer.segments if s.doc_count() > 0 or s.segment_id() in busy] + [b.segment for b in built]
+        segments, merged = self._merges.install(segments, wait=final)
+        self._merges.start(segments)
+        segments, more = self._merges.install(segments, wait=final)  # merges already done (in this process), or waited for
+        merged += more
+        writer.finished |= {b.segment.segment_id() for b in built + merged}
+        writer.in_progress = self._merges.in_progress()
+        self.summary.segments_written += len(built)
+        self.summary.merges += len(merged)
+        self.summary.bytes_written += sum(b.bytes_written for b in built + merged)
         writer.commit(mergetype=lambda _writer, _segments: segments)
-        self.summary.committed += building.count
+        self.summary.committed += building.count if building else 0
         self._begin()
-
-    def _merged(self, segments: list, built: list[BuiltSegment]) -> list:
-        """`segments` after the merges merge_policy.py chooses, run by the workers at once."""
-        groups = merges([SegmentSize(s.segment_id(), s.doc_count()) for s in segments])
-        if not groups:
-            return segments
-        by_id = {s.segment_id(): s for s in segments}
-        running = [(group, self.tasks.submit(merge_segments, str(self.path), self._schema, [by_id[i] for i in group], self.limitmb)) for group in groups]
-        for group, result in running:
-            merged: BuiltSegment = result.get()
-            first = min(segments.index(by_id[i]) for i in group)
-            segments = [s for s in segments if s.segment_id() not in group]
-            segments.insert(min(first, len(segments)), merged.segment)
-            self._writer.finished.add(merged.segment.segment_id())
-            self.summary.merges += 1
-            self.summary.bytes_written += merged.bytes_written
-        return segments
 
     def optimize(self) -> tuple[int, int]:
         """Publish what is pending, then merge every segment into one; (segments before, after).
@@ -351,7 +346,7 @@ class ArchiveWriter:
         """Publish what is pending and release the lock."""
         try:
             if self._writer is not None:
-                self._flush(wait=True)
+                self._flush(wait=True, final=True)
                 self._searcher.close()
                 self._writer.cancel()  # the writer begun after the last publish: nothing left for it
                 self._writer = None
