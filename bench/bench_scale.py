@@ -13,6 +13,8 @@ size; FTS5 gets the same articles in the same run. At each size:
   result set) and FTS5 (top 10 with a snippet and the total count), after a warm-up pass;
 - long-query p95 (known-item headings) for both;
 - index size, the time to open the index and the first query's;
+- the segments, and the write amplification: bytes of segments written so far (merges
+  included) over the bytes of the segments the archive holds;
 - `newsarchive serve` (one process, 8 request threads) after the query list ran from 8
   client threads: its PSS and private memory from /proc/PID/smaps_rollup.
 
@@ -76,6 +78,16 @@ def grown(base: list, total: int):
             made += 1
 
 
+def segment_files(index: Path) -> tuple[int, int]:
+    """The current generation's segments: how many, and the bytes of their files (arrays files included)."""
+    from newsarchive.index.store.folder import open_index
+
+    with open_index(index).searcher() as searcher:
+        ids = [leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()]
+    sizes = sum(p.stat().st_size for p in index.iterdir() if any(p.name.startswith(i + ".") or p.name.startswith(i + "_") for i in ids))
+    return len(ids), sizes
+
+
 def measure_server(index: Path, reps: int = 2) -> dict:
     """`newsarchive serve` (1 process x 8 threads): the query list from 8 clients, then its memory."""
     port = free_port()
@@ -126,10 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     articles = grown(base, max(sizes))
     indexed: list = []
     summary: dict[str, float] = {}
+    written, merges, indexing = 0, 0, 0.0
     for size in sizes:
         batch = list(itertools.islice(articles, size - len(indexed)))
         growth = index_articles(batch, index, workers=args.workers, batch=args.batch_size, fresh=not indexed)
+        indexing += growth.seconds
         indexed += batch
+        written, merges = written + growth.bytes_written, merges + growth.merges
+        segments, live_bytes = segment_files(index)
         fts5_table(db, indexed)
         t0 = time.perf_counter()
         archive = Archive(index)
@@ -145,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         k = f"{size // 1000}k"
         say(f"[{k}] {size} articles (grown at {growth.rate:.0f} articles/s), index {folder_mb(index):.0f} MB; open {opened:.2f} s, "
             f"first query {first:.2f} s")
+        say(f"    {segments} segments; written {written / 1e6:.0f} MB for {live_bytes / 1e6:.0f} MB of segments: write amplification "
+            f"{written / max(1, live_bytes):.2f} ({merges} merges so far)")
         say(f"    newsarchive p50 {warm.p50:.1f} ms  p95 {warm.p95:.1f} ms   FTS5 p50 {fts.p50:.1f} ms  p95 {fts.p95:.1f} ms   "
             f"ratio p50 {warm.p50 / fts.p50:.2f}")
         say(f"    long queries p95: newsarchive {long_ours.p95:.1f} ms, FTS5 {long_fts.p95:.1f} ms")
@@ -154,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"fts5_p95_ms_{k}": round(fts.p95, 2), f"long_p95_ms_{k}": round(long_ours.p95, 1),
                         f"fts5_long_p95_ms_{k}": round(long_fts.p95, 1), f"index_mb_{k}": round(folder_mb(index)),
                         f"open_s_{k}": round(opened, 2), f"first_query_s_{k}": round(first, 2), f"server_pss_mb_{k}": server["pss"],
-                        f"server_private_mb_{k}": server["private"], f"index_aps_{k}": round(growth.rate), f"errors_{k}": server["errors"]})
+                        f"server_private_mb_{k}": server["private"], f"index_aps_{k}": round(growth.rate), f"errors_{k}": server["errors"],
+                        f"segments_{k}": segments, f"write_amplification_{k}": round(written / max(1, live_bytes), 2),
+                        f"indexing_minutes_{k}": round(indexing / 60, 1)})
     summary["minutes"] = round((time.perf_counter() - started) / 60, 1)
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)

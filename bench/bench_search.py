@@ -143,6 +143,8 @@ class Timing:
     articles: int
     seconds: float
     cpu: float
+    bytes_written: int = 0  # segment bytes the writer wrote (merges included)
+    merges: int = 0
 
     @property
     def rate(self) -> float:
@@ -218,7 +220,7 @@ def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer:
             if isinstance(item, Article):
                 writer.add(item)
                 count += 1
-    return Timing(count, time.perf_counter() - started, cpu_seconds() - cpu)
+    return Timing(count, time.perf_counter() - started, cpu_seconds() - cpu, writer.summary.bytes_written, writer.summary.merges)
 
 
 def clean_copy(article):
