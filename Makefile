@@ -67,6 +67,7 @@ bench: install
 	$(BIN)/python bench/bench_search.py --keep-index $(BENCH_INDEX) $(BENCH_FLAGS)
 	$(BIN)/python bench/load.py --index $(BENCH_INDEX)
 	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_workers.py
 
 # 10k to 250k articles against FTS5, and the server's memory at each size (about an hour; not in CI).
 bench-scale: install

@@ -33,11 +33,11 @@ Span = tuple[int, int, str, str]
 def build(corpus: Path, out: Path, limit: int | None = None) -> int:
     """Extract the corpus's articles, run spaCy's NER on each, and keep (article without entities, text, spans); returns the count."""
     from newsarchive.index.entities import load_nlp, ner_spans
-    from newsarchive.index.entities.ner import _ner_text
+    from newsarchive.index.entities.ner import ner_text
     from newsarchive.index.indexing.pipeline import process, records
 
     articles = [a for a in process(islice(records([corpus]), limit), workers=1, with_entities=False) if isinstance(a, Article)]
-    texts = [_ner_text(a) for a in articles]
+    texts = [ner_text(a) for a in articles]
     nlp = load_nlp()
     kept = []
     for article, text, doc in zip(articles, texts, nlp.pipe(texts, batch_size=32), strict=True):

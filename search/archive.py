@@ -65,7 +65,7 @@ class Archive:
                                                           self._segments))
         self._arrays = PerGeneration(lambda s: IndexArrays(s.reader(), s.weighting, self._segments))
         self._word_store = WordStore()  # each segment's (document, term) pairs and written forms, reused across index generations
-        self._words = PerGeneration(lambda s: WordCounts(s.reader(), self._arrays.get(s).live, self._word_store))
+        self._words = PerGeneration(lambda s: WordCounts(s.reader(), self._arrays.get(s).live, self._word_store, self._segments))
 
     # -- this thread's view of the newest generation -----------------------------------------
 

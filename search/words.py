@@ -33,9 +33,11 @@ What is left out, and what is marked
 Cost
     Per segment, once (segments never change; only deletions are added, and those are
     masked per generation): every (document, term) pair of its titles and bodies, as
-    rows of term numbers by document (LeafWords; 4 bytes a pair, 25 MB for 40,000 articles,
-    about 8 s to read them), read straight from the posting blocks
-    (whoosh_internals.leaf_term_documents); after a commit only the new segment is read.
+    rows of term numbers by document (LeafWords, index/store/word_rows.py; 4 bytes a
+    pair, 25 MB for 40,000 articles). They are computed when the segment is written and
+    mapped from its arrays file; a segment without one (an older index) has them read
+    from its posting blocks, about 8 s for 40,000 articles. After a commit only the new
+    segment is mapped.
     Per generation: the segments' terms numbered in one vocabulary and each term's count
     of live articles (WordCounts). Per search: one numpy bincount over the rows of the
     result set's articles, or of the rest of the archive when the result set is more
@@ -56,8 +58,9 @@ import numpy as np
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
-from newsarchive.index.store.whoosh_internals import leaf_term_documents
+from newsarchive.index.store.word_rows import LeafWords, read_leaf
 
+from .facet_arrays import SegmentFiles
 from .facets import exact_forms_starting
 from .plan import Planner
 from .ranking import matching
@@ -67,7 +70,6 @@ from .snapshot import Snapshot
 DEFAULT_WORDS = 30
 MAX_WORDS = 100
 MIN_ARTICLES = 3  # a word in fewer articles of the result set is not listed
-WORD_FIELDS = ("title", "body")
 NAMES_LOOKED_AT = 30  # the result set's most named persons and organisations whose names' words are marked
 FORMS_COUNTED = 4  # forms of a term (the archive's most frequent) counted in the result set for its readable form
 REMEMBERED = 128  # answers kept per generation (the page asks for the words of the search it shows)
@@ -115,46 +117,6 @@ class Words:
 # -- the (document, term) pairs of the index -------------------------------------------------
 
 
-@dataclass
-class LeafWords:
-    """The terms of one segment's titles and bodies by document: document d's term numbers are tids[starts[d]:starts[d + 1]]."""
-
-    terms: list[str]
-    starts: np.ndarray
-    tids: np.ndarray
-
-
-def countable(term: str) -> bool:
-    """Whether a term can be a characteristic word: two characters or more, no digit."""
-    return len(term) > 1 and not any(ch.isdigit() for ch in term)
-
-
-def read_leaf(leaf: IndexReader) -> LeafWords:
-    """Every (document, term) pair of a segment's titles and bodies (deleted documents included), each pair once."""
-    ndocs = leaf.doc_count_all()
-    terms: dict[str, int] = {}
-    docs: list[np.ndarray] = []
-    sizes: list[int] = []
-    numbers: list[int] = []
-    fields = set(leaf.indexed_field_names())
-    for fieldname in WORD_FIELDS:
-        if fieldname not in fields:
-            continue
-        for btext, ids in leaf_term_documents(leaf, fieldname):
-            term = btext.decode("utf-8")
-            if ids.size and countable(term):
-                numbers.append(terms.setdefault(term, len(terms)))
-                docs.append(ids)
-                sizes.append(ids.size)
-    if not docs:
-        return LeafWords([], np.zeros(ndocs + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
-    # One key per pair, sorted: by document, then term; a term in the title and the body is one pair.
-    keys = np.unique(np.concatenate(docs) * len(terms) + np.repeat(np.asarray(numbers, dtype=np.int64), sizes))
-    rows = keys // len(terms)
-    starts = np.searchsorted(rows, np.arange(ndocs + 1))
-    return LeafWords(list(terms), starts, (keys % len(terms)).astype(np.int32))
-
-
 def _pairs_of(leaf: LeafWords, docs: np.ndarray) -> np.ndarray:
     """The term numbers of these documents of the segment, one per (document, term)."""
     first = leaf.starts[docs]
@@ -165,6 +127,13 @@ def _pairs_of(leaf: LeafWords, docs: np.ndarray) -> np.ndarray:
     # Positions first[i] .. first[i] + sizes[i] - 1 of every document, without a Python loop.
     shift = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
     return leaf.tids[np.arange(total) + shift]
+
+
+def leaf_words(leaf: IndexReader, segments: SegmentFiles | None) -> LeafWords:
+    """A segment's (document, term) pairs: mapped from its arrays file, else read from its posting blocks."""
+    mapped = segments.get(leaf) if segments is not None else None
+    words = mapped.words() if mapped is not None else None
+    return words if words is not None else read_leaf(leaf)
 
 
 def segment_id(leaf: IndexReader) -> str:
@@ -209,7 +178,7 @@ class WordCounts:
     gone are forgotten.
     """
 
-    def __init__(self, reader: IndexReader, live: np.ndarray, store: WordStore) -> None:
+    def __init__(self, reader: IndexReader, live: np.ndarray, store: WordStore, segments: SegmentFiles | None = None) -> None:
         self.store = store
         self.live = live
         self.live_count = int(live.sum())
@@ -218,7 +187,7 @@ class WordCounts:
         kept: dict[str, LeafWords] = {}
         for leaf, offset in reader.leaf_readers() if live.size else []:
             segid = segment_id(leaf)
-            words = kept[segid] = store.leaves.get(segid) or read_leaf(leaf)
+            words = kept[segid] = store.leaves.get(segid) or leaf_words(leaf, segments)
             ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in words.terms), dtype=np.int64, count=len(words.terms))
             self.parts.append((offset, words, ids))
         store.leaves.clear()

@@ -132,11 +132,14 @@ def test_the_arrays_answer_exactly_as_the_segments_read_without_them(segmented, 
 
 
 def test_the_search_maps_the_files_instead_of_reading_the_segments(segmented, monkeypatch):
-    from newsarchive.search import facet_arrays, postings
+    from newsarchive.search import facet_arrays, postings, words
 
     monkeypatch.setattr(facet_arrays, "_from_column", lambda leaf: pytest.fail("a segment's facet column was read"))
     monkeypatch.setattr(postings, "leaf_lengths", lambda *args: pytest.fail("a segment's lengths were read"))
-    assert Archive(segmented).search(SearchRequest(query="coopération")).total
+    monkeypatch.setattr(words, "read_leaf", lambda leaf: pytest.fail("a segment's terms were read for the characteristic words"))
+    archive = Archive(segmented)
+    assert archive.search(SearchRequest(query="coopération")).total
+    assert archive.words(SearchRequest(query="coopération")).words
 
 
 def test_a_merge_gives_an_older_index_its_arrays(without_arrays, base_articles, tmp_path):

@@ -244,8 +244,8 @@ def test_the_words_follow_a_new_commit_reading_only_the_new_segment(tmp_path, mo
     archive = Archive(tmp_path)
     before = listed(archive, "vaccin")
     read = []
-    real = words_module.read_leaf
-    monkeypatch.setattr(words_module, "read_leaf", lambda leaf: read.append(leaf) or real(leaf))
+    real = words_module.leaf_words
+    monkeypatch.setattr(words_module, "leaf_words", lambda leaf, segments: read.append(leaf) or real(leaf, segments))
     with ArchiveWriter(tmp_path) as writer:
         writer.add_many(fresh(articles[30:]))
     after = archive.words(SearchRequest(query="vaccin"))

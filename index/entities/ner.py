@@ -58,13 +58,14 @@ class EntityExtractor:
     def annotate(self, articles: Iterable[Article], batch_size: int = 32) -> list[Article]:
         """Fill `persons` and `countries` of each article in place; return them."""
         articles = list(articles)
-        texts = [_ner_text(a) for a in articles]
+        texts = [ner_text(a) for a in articles]
         for article, text, doc in zip(articles, texts, self.nlp.pipe(texts, batch_size=batch_size), strict=True):
             annotate_from_spans(article, text, ner_spans(doc), self.aliases)
         return articles
 
 
-def _ner_text(article: Article) -> str:
+def ner_text(article: Article) -> str:
+    """What spaCy reads of an article: title and body, cut at MAX_NER_CHARS."""
     text = f"{article.title}\n\n{article.text}" if article.title else article.text
     return text[:MAX_NER_CHARS]
 

@@ -25,8 +25,11 @@ The format, plain enough for any numpy to read:
 
 Arrays: `facet.<field>.docs` and `facet.<field>.vals` (int32: a document of the segment and
 the number of its value in `values[field]`, values numbered in order of first appearance,
-documents in order), `column.<name>` (int64, the numeric columns COLUMNS), and
-`length.<field>` (float64, the decoded one-byte length Whoosh keeps per scorable field). A
+documents in order), `column.<name>` (int64, the numeric columns COLUMNS),
+`length.<field>` (float64, the decoded one-byte length Whoosh keeps per scorable field), and
+the (document, term) pairs of titles and bodies the characteristic words count
+(word_rows.py): `words.starts` (int64, one more than the documents), `words.tids`
+(int32) and `words.terms` (uint8: the terms in UTF-8, separated by newlines). A
 part the segment lacks (a column or the facet column of an older schema) is left out, and
 a search computes it from the segment as before. An index written before these files
 opens and answers the same, computed from its segments; a merge (or `newsarchive
@@ -47,6 +50,7 @@ import numpy as np
 from ..layout import segment_arrays_name
 from .schema import FACET_COLUMN, FACET_FIELDS, read_facet_terms
 from .whoosh_internals import leaf_lengths
+from .word_rows import WORD_FIELDS, LeafWords, decode_terms, encode_terms, read_leaf
 
 MAGIC = b"NAARRAY1"
 FORMAT = "newsarchive-segment-arrays/1"
@@ -81,6 +85,13 @@ class SegmentArrays:
     def lengths(self, field: str) -> np.ndarray | None:
         return self.arrays.get(f"length.{field}")
 
+    def words(self) -> LeafWords | None:
+        """The (document, term) pairs of titles and bodies (word_rows.py), None when the file has none."""
+        starts, tids, terms = (self.arrays.get(f"words.{part}") for part in ("starts", "tids", "terms"))
+        if starts is None or tids is None or terms is None:
+            return None
+        return LeafWords(decode_terms(terms), starts, tids)
+
 
 # -- writing (at commit) ----------------------------------------------------------------------
 
@@ -112,6 +123,9 @@ def compute(leaf, schema) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
     for name in schema.names():
         if schema[name].scorable:
             arrays[f"length.{name}"] = np.asarray(leaf_lengths(leaf, name, count), dtype=np.float64)
+    if all(name in schema for name in WORD_FIELDS):
+        words = read_leaf(leaf)
+        arrays["words.starts"], arrays["words.tids"], arrays["words.terms"] = words.starts, words.tids, encode_terms(words.terms)
     return values, arrays
 
 
@@ -176,4 +190,6 @@ def _mapped(path: Path, segment_id: str, docs: int) -> SegmentArrays | None:
     for name, array in arrays.items():
         if name.startswith(("column.", "length.")) and array.size != docs:
             return None
+    if "words.starts" in arrays and arrays["words.starts"].size != docs + 1:
+        return None
     return SegmentArrays(segment_id, docs, {k: list(v) for k, v in values.items()}, arrays)
