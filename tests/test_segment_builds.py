@@ -250,3 +250,25 @@ def test_an_update_made_while_its_segment_is_being_merged_is_carried_into_the_me
     archive = Archive(folder)
     assert archive.search(SearchRequest(query='"séance 3"')).total == 1
     assert archive.search(SearchRequest(query='"Mise à jour 9"')).total == 1
+
+
+def test_merging_segments_term_by_term_gives_what_whoosh_own_merge_gives(tmp_path, corpora, monkeypatch):
+    """The fast merge (a k-way merge of sorted postings) against Whoosh's add_reader, on segments with deletions."""
+    import shutil
+
+    monkeypatch.setattr(merge_policy, "FACTOR", 1000)  # no merge while indexing: many segments, deletions in them
+    base = tmp_path / "ix"
+    _index(base, corpora, workers=1)
+    with open_index(base).searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) > 5 and searcher.reader().has_deletions()
+    whoosh_merged, ours = Path(shutil.copytree(base, tmp_path / "whoosh")), Path(shutil.copytree(base, tmp_path / "ours"))
+    open_index(whoosh_merged).writer().commit(optimize=True)
+    with ArchiveWriter(ours) as writer:
+        before, after = writer.optimize()
+    assert after == 1 < before
+    expected, got = index_content(whoosh_merged), index_content(ours)
+    assert got["segments"] == expected["segments"] == 1
+    assert got["stored"] == expected["stored"]
+    assert got["postings"] == expected["postings"]
+    for query in QUERIES:
+        assert got[query] == expected[query], query

@@ -71,17 +71,16 @@ def merge_segments(folder: str, schema, segments: list, limitmb: int = LIMIT_MB,
     """
     storage = file_storage(folder)
     builder = SegmentBuilder(storage, schema, INDEX_NAME, limitmb=limitmb, segid=segid)
+    readers = [segment_reader(storage, schema, segment) for segment in segments]
     try:
-        for segment in segments:
-            reader = segment_reader(storage, schema, segment)
-            try:
-                builder.add_reader(reader)
-            finally:
-                reader.close()
+        builder.add_segments(readers)
         merged = builder.finish()
     except BaseException:
         builder.abandon()
         raise
+    finally:
+        for reader in readers:
+            reader.close()
     return BuiltSegment(merged, merged.doc_count(), finish_segment(storage, schema, merged))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import heapq
 import io
 import pickle
 import re
@@ -453,6 +454,21 @@ class PublishingWriter(SegmentWriter):
         return toc_filename(self.indexname, self.generation)
 
 
+def _field_and_term(posting: tuple) -> tuple:
+    return posting[0], posting[1]
+
+
+def _renumbered_postings(reader, schema, basedoc: int, docmap: dict | None):
+    """A segment's postings of live documents as (field, term, new document, weight, value), sorted by field then term."""
+    for fieldname in sorted(f for f in reader.indexed_field_names() if f in schema):
+        for btext in reader.lexicon(fieldname):
+            matcher = reader.postings(fieldname, btext)
+            while matcher.is_active():
+                docnum = matcher.id()
+                yield fieldname, btext, docmap[docnum] if docmap is not None else basedoc + docnum, matcher.weight(), matcher.value()
+                matcher.next()
+
+
 def new_segment_id() -> str:
     """A fresh segment's random part of its name, chosen before it is built (so that its files can be told apart meanwhile)."""
     return W3Segment._random_id()
@@ -501,6 +517,37 @@ class SegmentBuilder(SegmentWriter):
             codec._next_segment_id = segid  # read once by new_segment
         super().__init__(_SchemaOnly(_OwnTemporaryFolder(storage, temporary), schema, indexname), _lk=False, codec=codec, limitmb=limitmb)
         self.pool = PostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+
+    def add_segments(self, readers: list) -> None:
+        """Merge whole segments in, in order, deleted documents left out: stored fields, columns and lengths
+        document by document (Whoosh's write_per_doc), postings term by term.
+
+        Whoosh's add_reader pours every posting into the posting pool, which sorts them all
+        again and, past its memory limit, pickles them to disk and back; each segment's
+        postings are sorted already, so a k-way merge by (field, term) is enough (documents
+        stay in order within a term: segments come in document order). The readers must
+        stay open until finish().
+        """
+        streams = []
+        for reader in readers:
+            basedoc = self.docnum
+            fieldnames = set(self.schema.names()) | {f for f in reader.indexed_field_names() if f in self.schema}
+            docmap = self.write_per_doc(fieldnames, reader)
+            streams.append(_renumbered_postings(reader, self.schema, basedoc, docmap))
+        self._merged_postings = heapq.merge(*streams, key=_field_and_term)
+        self._added = True
+
+    def _flush_segment(self):
+        merged = getattr(self, "_merged_postings", None)
+        if merged is None:
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, merged)
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+        return None
 
     def finish(self):
         """Write the segment's postings, assemble its compound file, and return the segment (picklable)."""
