@@ -8,6 +8,7 @@ ask each file's owner to read it back, so a new user file is added in one place.
     _MAIN_<generation>.manifest.json    its fixity manifest (store/manifest.py)
     MAIN_<segment>.seg                  Whoosh's segments
     MAIN_<segment>.arrays               each segment's per-document arrays, mapped by searches (store/segment_arrays.py)
+    MAIN.<random>.tmp/                  a segment writer's temporary folder (store/segment_builds.py), gone when it is done
     originals/xx/<sha1>.gz              each article's original, by content address (store/originals.py)
     newsarchive.json                    the index's metadata: its schema version (store/writer.py)
     newsarchive.lock                    the writer's lock: one writer at a time (store/writer.py)
@@ -40,3 +41,11 @@ def segment_arrays_name(segment_id: str) -> str:
     cleaning treat it as one of the segment's files.
     """
     return f"{segment_id}.arrays"
+
+
+def builder_temporary_name(random_part: str) -> str:
+    """The temporary folder of one segment writer (store/segment_builds.py): `MAIN.<random>.tmp`."""
+    return f"{INDEX_NAME}.{random_part}.tmp"
+
+
+BUILDER_TEMPORARY_GLOB = f"{INDEX_NAME}.*.tmp"  # every writer's temporary folder: left only by a killed run once the lock is free

@@ -46,7 +46,7 @@ index_option = click.option(
     help="Index folder. Default: $NEWSARCHIVE_INDEX, else ./newsarchive-index.",
 )
 workers_option = click.option("--workers", type=click.IntRange(min=1), default=None,
-                              help="Processes for extraction and entities. Default: one per core.")
+                              help="Processes for extraction, entities and writing segments. Default: one per core.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
 

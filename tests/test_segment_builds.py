@@ -180,6 +180,7 @@ def test_a_two_worker_run_killed_in_the_middle_reruns_to_the_index_one_worker_bu
     for corpus in (first, second):
         rerun = subprocess.run(_cli(index, corpus, workers=2), capture_output=True, text=True, timeout=300)
         assert rerun.returncode == 0, rerun.stderr
+    assert not list(index.glob("MAIN.*.tmp")), "the killed run's temporary folders are cleaned"
     reference = tmp_path / "reference"
     for corpus in (first, second):
         subprocess.run(_cli(reference, corpus, workers=1), capture_output=True, text=True, timeout=300, check=True)
@@ -272,3 +273,13 @@ def test_merging_segments_term_by_term_gives_what_whoosh_own_merge_gives(tmp_pat
     assert got["postings"] == expected["postings"]
     for query in QUERIES:
         assert got[query] == expected[query], query
+
+
+def test_a_killed_runs_temporary_folders_are_removed_by_the_next_writer(tmp_path):
+    folder = tmp_path / "ix"
+    index_files(folder, plan([_write(tmp_path / "one.jsonl", [_row(1)])]), workers=1, with_entities=False)
+    leftover = folder / "MAIN.k1ll3d.tmp"  # as a segment writer killed mid-segment leaves it
+    leftover.mkdir()
+    (leftover / "run-0").write_bytes(b"postings spilled to disk")
+    index_files(folder, plan([_write(tmp_path / "two.jsonl", [_row(2)])]), workers=1, with_entities=False)
+    assert not leftover.exists()

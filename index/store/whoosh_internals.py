@@ -34,6 +34,8 @@ from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from ..layout import builder_temporary_name
+
 WRITTEN_FOR = "2.7.4"
 
 
@@ -511,7 +513,7 @@ class SegmentBuilder(SegmentWriter):
     """
 
     def __init__(self, storage, schema, indexname: str, limitmb: int = 128, segid: str | None = None) -> None:
-        temporary = f"{indexname}.{random_name()}.tmp"
+        temporary = builder_temporary_name(random_name())
         codec = ArchiveCodec()
         if segid is not None:
             codec._next_segment_id = segid  # read once by new_segment

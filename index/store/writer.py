@@ -18,6 +18,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from whoosh.searching import Searcher
 from ..annotation.dedup import DuplicateGroups
 from ..article import Article
 from ..errors import ArchiveIndexError, IndexLockedError
-from ..layout import INDEX_NAME, LOCK, META
+from ..layout import BUILDER_TEMPORARY_GLOB, INDEX_NAME, LOCK, META
 from .documents import article_fields, fingerprint
 from .durable import ArchiveIndex, SafeSegmentWriter
 from .folder import index_exists
@@ -156,6 +157,8 @@ class ArchiveWriter:
             raise ArchiveIndexError(f"the index folder {self.path} is not writable")
         self._lock.acquire()
         try:
+            for leftover in self.path.glob(BUILDER_TEMPORARY_GLOB):  # a killed run's segment writers: none runs without the lock
+                shutil.rmtree(leftover, ignore_errors=True)
             if index_exists(self.path):
                 self._ix = ArchiveIndex.open(self.path, indexname=INDEX_NAME)
             else:
