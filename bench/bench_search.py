@@ -187,14 +187,12 @@ def index_records(records, folder: Path, *, workers: int, entities: bool, batch:
     """Extract, annotate (if `entities`) and index records end to end, as `newsarchive index` does."""
     from newsarchive.index.article import Article
     from newsarchive.index.indexing.pipeline import Pipeline
-    from newsarchive.index.store.documents import index_schema
     from newsarchive.index.store.writer import ArchiveWriter
 
     shutil.rmtree(folder, ignore_errors=True)
     articles: list[Article] = []
     started, cpu = time.perf_counter(), cpu_seconds()
-    schema = index_schema(folder, stemmer)
-    with (Pipeline(workers, with_entities=entities, schema=schema) as pipeline,
+    with (Pipeline(workers, with_entities=entities) as pipeline,
           ArchiveWriter(folder, batch_size=batch, stemmer=stemmer, tasks=pipeline) as writer):
         for item in pipeline.run(records):
             if isinstance(item, Article):
@@ -204,22 +202,18 @@ def index_records(records, folder: Path, *, workers: int, entities: bool, batch:
 
 
 def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer: str | None = None, fresh: bool = True) -> Timing:
-    """Index already extracted articles (analysis in the workers), as a re-index would."""
-    from newsarchive.index.article import Article
+    """Index already extracted articles (analysed and written in the workers' segment builds), as a re-index would."""
     from newsarchive.index.indexing.pipeline import Pipeline
-    from newsarchive.index.store.documents import index_schema
     from newsarchive.index.store.writer import ArchiveWriter
 
     if fresh:
         shutil.rmtree(folder, ignore_errors=True)
     count = 0
     started, cpu = time.perf_counter(), cpu_seconds()
-    schema = index_schema(folder, stemmer)
-    with Pipeline(workers, with_entities=False, schema=schema) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer, tasks=pipeline) as writer:
-        for item in pipeline.prepare(articles):
-            if isinstance(item, Article):
-                writer.add(item)
-                count += 1
+    with Pipeline(workers, with_entities=False) as pipeline, ArchiveWriter(folder, batch_size=batch, stemmer=stemmer, tasks=pipeline) as writer:
+        for article in articles:
+            writer.add(article)
+            count += 1
     return Timing(count, time.perf_counter() - started, cpu_seconds() - cpu, writer.summary.bytes_written, writer.summary.merges)
 
 

@@ -17,7 +17,6 @@ from ..article import Article, Failure, RawRecord
 from ..entities.aliases import Aliases
 from ..errors import ArchiveIndexError
 from ..inputs.readers import guess_kind, record_from_original
-from ..store.documents import index_schema
 from ..store.folder import open_index
 from ..store.originals import OriginalStore
 from ..store.schema import unpack_article
@@ -76,9 +75,9 @@ def index_files(folder: Path, inputs_planned, *, workers: int | None = None, bat
     """Add the records of planned inputs (pipeline.plan) to the index at `folder`, creating it if needed."""
     started = time.perf_counter()
     failures: list[Failure] = list(inputs_planned.failures)
-    # Workers analyse titles and bodies for the index's schema, so this process only stores documents.
-    schema = index_schema(folder, stemmer)
-    with (_writing(folder), Pipeline(workers or default_workers(), with_entities=with_entities, schema=schema, aliases=aliases) as pipeline,
+    # Workers extract, and later analyse titles and bodies as they write each batch's segments (store/segment_builds.py):
+    # articles cross between processes as text, never as postings.
+    with (_writing(folder), Pipeline(workers or default_workers(), with_entities=with_entities, aliases=aliases) as pipeline,
           ArchiveWriter(folder, batch_size=batch_size, stemmer=stemmer, tasks=pipeline) as writer):
         _write(writer, pipeline.run(records(inputs_planned.files)), failures, progress)
         summary = writer.summary
@@ -149,7 +148,7 @@ def reannotate(folder: Path, *, workers: int | None = None, aliases: Aliases | N
     started = time.perf_counter()
     stored = stored_articles(folder)
     failures: list[Failure] = []
-    with (_writing(folder), Pipeline(workers or default_workers(), with_entities=True, schema=index_schema(folder), aliases=aliases) as pipeline,
+    with (_writing(folder), Pipeline(workers or default_workers(), with_entities=True, aliases=aliases) as pipeline,
           ArchiveWriter(folder, tasks=pipeline) as writer):
         _write(writer, pipeline.annotate(stored), failures, progress)
         summary = writer.summary

@@ -80,10 +80,14 @@ def article_fields(article: Article, schema=None) -> dict:
         speakers = [q.speaker.replace(VALUE_SEPARATOR, " ") for q in article.quotes if q.speaker and fold(q.speaker)]
         if speakers:
             doc["quote_by"] = VALUE_SEPARATOR.join(dict.fromkeys(speakers))
-    if schema is not None:
-        for name in TEXT_FIELDS:
-            if name in schema and isinstance(schema[name], FrenchTextField) and isinstance(doc.get(name), str):
-                doc[name] = schema[name].postings(doc[name])
+    return analysed(doc, schema) if schema is not None else doc
+
+
+def analysed(doc: dict, schema) -> dict:
+    """`doc` with its text fields analysed for `schema` (Postings); fields analysed already are left as they are."""
+    for name in TEXT_FIELDS:
+        if name in schema and isinstance(schema[name], FrenchTextField) and isinstance(doc.get(name), str):
+            doc[name] = schema[name].postings(doc[name])
     return doc
 
 

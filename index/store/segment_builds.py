@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..layout import INDEX_NAME
+from .documents import analysed
 from .durable import finish_segment
 from .originals import OriginalStore
 from .whoosh_internals import SegmentBuilder, file_storage, segment_reader
@@ -44,9 +45,11 @@ class BuiltSegment:
 
 
 def build_segment(folder: str, schema, documents: list[dict], originals: list[bytes], limitmb: int = LIMIT_MB) -> BuiltSegment:
-    """One new segment of `documents` (Whoosh documents, ready to store) in the index at `folder`.
+    """One new segment of `documents` (Whoosh documents) in the index at `folder`.
 
-    The originals are stored first: the segment, once published, refers to them.
+    Titles and bodies are analysed here unless they come analysed: the text crosses from
+    the writer as strings, which pickle far faster than postings. The originals are stored
+    first: the segment, once published, refers to them.
     """
     store = OriginalStore(Path(folder))
     for raw in originals:
@@ -55,7 +58,7 @@ def build_segment(folder: str, schema, documents: list[dict], originals: list[by
     builder = SegmentBuilder(storage, schema, INDEX_NAME, limitmb=limitmb)
     try:
         for document in documents:
-            builder.add_document(**document)
+            builder.add_document(**analysed(document, schema))
         segment = builder.finish()
     except BaseException:
         builder.abandon()
