@@ -32,7 +32,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,7 +62,7 @@ def extracted(records, workers: int) -> list:
     from newsarchive.index.indexing.pipeline import Pipeline
 
     with Pipeline(workers, with_entities=False) as pipeline:
-        return [replace(a, prepared=None) for a in pipeline.run(records) if isinstance(a, Article)]
+        return [a for a in pipeline.run(records) if isinstance(a, Article)]
 
 
 def grown(base: list, total: int):

@@ -197,7 +197,7 @@ def index_records(records, folder: Path, *, workers: int, entities: bool, batch:
         for item in pipeline.run(records):
             if isinstance(item, Article):
                 writer.add(item)
-                articles.append(clean_copy(item))  # without its analysed document: kept, it would be most of memory
+                articles.append(clean_copy(item))
     return articles, Timing(len(articles), time.perf_counter() - started, cpu_seconds() - cpu)
 
 
@@ -218,8 +218,8 @@ def index_articles(articles, folder: Path, *, workers: int, batch: int, stemmer:
 
 
 def clean_copy(article):
-    """The article without what a worker attached to it (its prepared document), to hand it out again."""
-    return replace(article, prepared=None)
+    """A copy of the article to hand out again (the writer sets an article's original address)."""
+    return replace(article)
 
 
 def with_rotated_entities(articles, annotated):
@@ -371,15 +371,15 @@ def query_table(archive, db) -> None:
 
 def stage_costs(corpus: Path, count: int, entities: int) -> dict[str, float]:
     """CPU milliseconds per article of each indexing stage, in this process, on the corpus's first `count` records
-    (entities on the first `entities`): what the workers do (read, extract, entities, quotes, signatures, analyse)
-    and what the writer does (write, commit)."""
+    (entities on the first `entities`): what the workers do (read, extract, entities, quotes, signatures; then
+    build: analyse titles and bodies and write the segment with its arrays) and what the writing process does
+    (decide: state, duplicate group, document fields)."""
     from newsarchive.index.annotation.dedup import signature_values
     from newsarchive.index.annotation.quotes import extract_quotes
     from newsarchive.index.article import Article
     from newsarchive.index.entities import EntityExtractor
     from newsarchive.index.extraction.extract import extract
     from newsarchive.index.inputs.readers import read
-    from newsarchive.index.store.documents import index_schema, prepare
     from newsarchive.index.store.writer import ArchiveWriter
 
     costs: dict[str, float] = {}
@@ -399,12 +399,10 @@ def stage_costs(corpus: Path, count: int, entities: int) -> dict[str, float]:
     for article, values in zip(articles, timed("signatures", len(articles), lambda: [signature_values(a.text) for a in articles]), strict=True):
         article.signature = values
     folder = Path(tempfile.mkdtemp(prefix="newsarchive-stages-"))
-    schema = index_schema(folder)
-    timed("analyse", len(articles), lambda: [prepare(a, schema) for a in articles])
     writer = ArchiveWriter(folder, batch_size=len(articles) + 1)
     writer.open()
-    timed("write", len(articles), lambda: [writer.add(a) for a in articles])
-    timed("commit", len(articles), writer.close)
+    timed("decide", len(articles), lambda: [writer.add(a) for a in articles])
+    timed("build", len(articles), writer.close)
     shutil.rmtree(folder, ignore_errors=True)
     return costs
 

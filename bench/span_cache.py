@@ -41,7 +41,7 @@ def build(corpus: Path, out: Path, limit: int | None = None) -> int:
     nlp = load_nlp()
     kept = []
     for article, text, doc in zip(articles, texts, nlp.pipe(texts, batch_size=32), strict=True):
-        article.raw, article.signature, article.prepared = b"", None, None
+        article.raw, article.signature = b"", None
         kept.append((article, text, ner_spans(doc)))
     with gzip.open(out, "wb") as f:
         pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)

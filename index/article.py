@@ -93,9 +93,8 @@ class Article:
     database: dict[str, Any] | None = None
     raw: bytes = field(default=b"", repr=False, compare=False)  # those bytes, on the way to the store
     # Work done in a worker process for the writer, never stored: the MinHash values of
-    # the text (near-duplicates) and the analysed Whoosh document.
+    # the text (near-duplicates).
     signature: Any = field(default=None, repr=False, compare=False)
-    prepared: Any = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `newsarchive extract --json` (one object per article)."""

@@ -40,7 +40,7 @@ def _copy(article: Article, n: int, extra: str = "") -> Article:
     """A distinct article with the same facets: another id and URL, a marker word, maybe more text."""
     return dataclasses.replace(article, id=f"{article.id}-{n}", url=f"{article.url}#{n}", persons=list(article.persons),
                                countries=list(article.countries), text=f"{article.text}\n\nCopie numéro {n}. {extra}".strip(),
-                               prepared=None, raw=b"")
+                               raw=b"")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def segmented(tmp_path_factory) -> dict:
     with ArchiveWriter(folder, batch_size=5) as writer:
         writer.add_many([*articles, *twins])
     with ArchiveWriter(folder, batch_size=5) as writer:  # same ids, new text: the old copies are deleted in their segments
-        writer.add_many([dataclasses.replace(a, text=f"{a.text} Mise à jour sur la coopération.", prepared=None) for a in articles[:UPDATED]])
+        writer.add_many([dataclasses.replace(a, text=f"{a.text} Mise à jour sur la coopération.") for a in articles[:UPDATED]])
         assert writer.summary.updated == UPDATED
     deleted = [a.id for a in articles[-DELETED:]]
     ix = open_index(folder)

@@ -24,7 +24,7 @@ from newsarchive.index.indexing.pipeline import (
     records,
     window,
 )
-from newsarchive.index.store.documents import article_fields, prepare
+from newsarchive.index.store.documents import article_fields
 from newsarchive.index.store.folder import open_index
 from newsarchive.index.store.schema import build_schema, schema_stemmer
 from newsarchive.index.store.whoosh_internals import ArchiveCodec, PostingPool
@@ -58,37 +58,24 @@ def postings_of(folder) -> dict:
     return found
 
 
-def test_documents_prepared_in_workers_index_like_documents_built_by_the_writer(tmp_path, mini_articles_extracted):
+def test_segments_built_in_workers_index_like_segments_built_in_the_writing_process(tmp_path, mini_articles_extracted):
     serial = tmp_path / "serial"
     with ArchiveWriter(serial) as writer:
         writer.add_many([Article.from_json(a.to_json()) for a in mini_articles_extracted])
     parallel = tmp_path / "parallel"
-    with Pipeline(2, with_entities=False, schema=build_schema()) as pipeline, ArchiveWriter(parallel) as writer:
-        prepared = list(pipeline.prepare([Article.from_json(a.to_json()) for a in mini_articles_extracted]))
-        assert all(a.prepared for a in prepared)
-        writer.add_many(prepared)
+    with Pipeline(2, with_entities=False) as pipeline, ArchiveWriter(parallel, batch_size=2, tasks=pipeline) as writer:
+        writer.add_many([Article.from_json(a.to_json()) for a in mini_articles_extracted])
     assert postings_of(serial) == postings_of(parallel)
 
 
-def test_a_document_prepared_for_another_stemmer_is_analysed_again(tmp_path, mini_articles_extracted):
+def test_the_index_own_stemmer_analyses_what_the_workers_write(tmp_path, mini_articles_extracted):
     article = Article.from_json(mini_articles_extracted[1].to_json())
-    prepare(article, build_schema("snowball"))
     folder = tmp_path / "light"
-    with ArchiveWriter(folder, stemmer="light") as writer:
+    with Pipeline(2, with_entities=False) as pipeline, ArchiveWriter(folder, stemmer="light", tasks=pipeline) as writer:
         writer.add(article)
     terms = {term.decode() for (field, term) in postings_of(folder) if field == "body"}
     assert terms == set(analyze(article.text, FrenchAnalyzer("light")))
     assert terms != set(analyze(article.text, FrenchAnalyzer("snowball")))
-
-
-def test_an_article_changed_after_preparation_is_analysed_again(tmp_path, mini_articles_extracted):
-    article = Article.from_json(mini_articles_extracted[3].to_json())
-    prepare(article, build_schema())
-    article.text += "\n\nUn paragraphe ajouté sur les frelons."
-    folder = tmp_path / "changed"
-    with ArchiveWriter(folder) as writer:
-        writer.add(article)
-    assert ("body", analyze("frelons")[0].encode()) in postings_of(folder)
 
 
 def test_the_archive_codec_writes_what_whoosh_codec_writes(tmp_path, mini_articles_extracted):
@@ -117,11 +104,12 @@ def test_posting_pool_gives_postings_sorted_by_field_term_and_document(tmp_path,
     assert pool.fieldnames == {"body", "title"}
 
 
-def test_pipeline_reads_only_a_few_chunks_ahead_of_the_writer(mini_articles_extracted):
+def test_pipeline_reads_only_a_few_chunks_ahead_of_the_writer():
     taken = itertools.count()
-    articles = (Article.from_json({**mini_articles_extracted[0].to_json(), "id": f"a{next(taken)}"}) for _ in range(2000))
-    with Pipeline(2, with_entities=False, schema=build_schema()) as pipeline:
-        results = pipeline.prepare(articles)
+    first = next(records(plan([DATA / "mini.jsonl"]).files))
+    raw = (first for _ in range(2000) if next(taken) >= 0)
+    with Pipeline(2, with_entities=False) as pipeline:
+        results = pipeline.run(raw)
         next(results)
         consumed = next(taken)
     assert consumed <= (IN_FLIGHT * 2 + 1) * CHUNK + 1

@@ -45,7 +45,7 @@ REQUESTS = [
 def _copy(article: Article, n: int, extra: str = "") -> Article:
     return dataclasses.replace(article, id=f"{article.id}-{n}", url=f"{article.url}#{n}", persons=list(article.persons),
                                countries=list(article.countries), text=f"{article.text}\n\nCopie numéro {n}. {extra}".strip(),
-                               prepared=None, raw=b"")
+                               raw=b"")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def segmented(tmp_path_factory, base_articles) -> Path:
     with ArchiveWriter(folder, batch_size=5) as writer:
         writer.add_many(articles)
     with ArchiveWriter(folder, batch_size=5) as writer:
-        writer.add_many([dataclasses.replace(a, text=f"{a.text} Mise à jour sur la coopération.", prepared=None) for a in articles[:4]])
+        writer.add_many([dataclasses.replace(a, text=f"{a.text} Mise à jour sur la coopération.") for a in articles[:4]])
     w = open_index(folder).writer()
     for article in articles[-3:]:
         w.delete_by_term("id", article.id)

@@ -213,7 +213,7 @@ def test_a_segmented_index_with_updates_and_deletions_gives_the_words_of_a_fresh
     segmented = tmp_path / "segmented"
     with ArchiveWriter(segmented, batch_size=7) as writer:
         writer.add_many(fresh(articles))
-    changed = {a.id: dataclasses.replace(a, text=a.text + " Le laboratoire confirme une injection.", prepared=None)
+    changed = {a.id: dataclasses.replace(a, text=a.text + " Le laboratoire confirme une injection.")
                for a in articles if a.id in ("o03", "o04", "v07", "v08")}
     with ArchiveWriter(segmented, batch_size=7) as writer:  # same ids, new texts: the old copies are deleted
         writer.add_many(fresh(list(changed.values())))

@@ -1,15 +1,15 @@
 """The indexing pipeline without the index: files -> raw records -> articles with entities.
 
-Reading happens in the calling process; extraction, entity recognition and (given the
-index's schema) the analysis of titles and bodies run in worker processes (one spaCy
-model each) on chunks of records, results come back in input order: the writing process
-is left with storing ready-made documents. One bad record becomes a Failure and never
-stops the batch.
+Reading happens in the calling process; extraction and entity recognition run in worker
+processes (one spaCy model each) on chunks of records, and results come back in input
+order. The same workers then write the index's segments (`submit`, store/segment_builds.py).
+One bad record becomes a Failure and never stops the batch.
 """
 
 from __future__ import annotations
 
 import errno
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -71,7 +71,6 @@ def records(files: Iterable[Path]) -> Iterator[RawRecord | Failure]:
 
 _extractor = None
 _with_entities = True
-_schema = None  # the index's schema, when workers prepare Whoosh documents
 _aliases = None  # the index's alias file (merges and splits of persons)
 
 
@@ -82,10 +81,9 @@ def _init_pool_worker(*args) -> None:
     _init_worker(*args)
 
 
-def _init_worker(with_entities: bool, schema=None, aliases=None) -> None:
-    global _with_entities, _schema, _aliases
+def _init_worker(with_entities: bool, aliases=None) -> None:
+    global _with_entities, _aliases
     _with_entities = with_entities
-    _schema = schema
     _aliases = aliases
     detect_language("chargement du modèle de langue")  # load it now: a failure is the machine's, not an article's
 
@@ -131,8 +129,6 @@ def _process_chunk(chunk: list[RawRecord | Failure]) -> list[Article | Failure]:
         results[i] = result
         if isinstance(result, Article):
             result.signature = signature_values(result.text)  # near-duplicate detection, done here not in the writer
-    if _schema is not None:
-        _prepare_all(results)
     return results
 
 
@@ -159,25 +155,6 @@ def _annotate_chunk(chunk: list[Article]) -> list[Article | Failure]:
     _annotate_all(results)
     for article in (r for r in results if isinstance(r, Article)):
         article.signature = signature_values(article.text)
-    if _schema is not None:
-        _prepare_all(results)
-    return results
-
-
-def _prepare_all(results: list[Article | Failure]) -> None:
-    from ..store.documents import prepare
-
-    for i, result in enumerate(results):
-        if isinstance(result, Article):
-            try:
-                prepare(result, _schema)
-            except Exception as exc:  # noqa: BLE001 - the writer reports what it cannot index itself
-                results[i] = Failure(result.origin, f"analysis error: {type(exc).__name__}: {exc}")
-
-
-def _prepare_chunk(chunk: list[Article]) -> list[Article | Failure]:
-    results: list[Article | Failure] = list(chunk)
-    _prepare_all(results)
     return results
 
 
@@ -214,10 +191,9 @@ class Pipeline:
     with it even while workers finish their last chunk.
     """
 
-    def __init__(self, workers: int = 1, with_entities: bool = True, schema=None, aliases=None) -> None:
+    def __init__(self, workers: int = 1, with_entities: bool = True, aliases=None) -> None:
         self.workers = workers
         self.with_entities = with_entities
-        self.schema = schema  # given: workers also build each article's Whoosh document for this schema
         self.aliases = aliases  # the index's alias file, applied to the persons found
         self._pool: Pool | None = None
         self._pending: deque = deque()  # chunks handed to the workers, results not yet read
@@ -226,9 +202,15 @@ class Pipeline:
     def __enter__(self) -> Pipeline:
         if self.workers > 1:
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            self._pool = ctx.Pool(self.workers, initializer=_init_pool_worker, initargs=(self.with_entities, self.schema, self.aliases))
+            # The workers inherit every object of this process; frozen, the workers' garbage
+            # collections skip them instead of walking (and copying) them again and again.
+            gc.freeze()
+            try:
+                self._pool = ctx.Pool(self.workers, initializer=_init_pool_worker, initargs=(self.with_entities, self.aliases))
+            finally:
+                gc.unfreeze()
         else:
-            _init_worker(self.with_entities, self.schema, self.aliases)
+            _init_worker(self.with_entities, self.aliases)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -273,16 +255,10 @@ class Pipeline:
             raise ValueError("Pipeline.annotate needs with_entities=True")
         return self._map(_annotate_chunk, articles)
 
-    def prepare(self, articles: Iterable[Article]) -> Iterator[Article | Failure]:
-        """Build the Whoosh documents of articles already extracted (re-indexing, copies), in the workers, in order."""
-        if self.schema is None:
-            raise ValueError("Pipeline.prepare needs the index's schema (Pipeline(schema=...))")
-        return self._map(_prepare_chunk, articles)
-
     def _map(self, task, items: Iterable) -> Iterator:
         chunks = _chunks(iter(items), CHUNK)
         if self._pool is None:
-            _init_worker(self.with_entities, self.schema, self.aliases)
+            _init_worker(self.with_entities, self.aliases)
             for chunk in chunks:
                 yield from task(chunk)
             return

@@ -1,8 +1,8 @@
 """An article as the index stores it: its Whoosh document, and the fingerprint that tells an update from a copy.
 
-Built in the indexing workers (`prepare`, with the text fields analysed), so that the
-writing side only decides and stores; also read by the OpenSearch export, which sends
-the same fields.
+Built by the writing process without analysis (cheap to send to the workers as text),
+analysed by the worker that writes the segment (`analysed`); also read by the OpenSearch
+export, which sends the same fields.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..extraction.signatures import signatures
 from ..extraction.sources import source_key
 from ..text import fold
 from .folder import index_exists, open_index
-from .schema import TEXT_FIELDS, UNDATED_LAST, VALUE_SEPARATOR, FrenchTextField, analysis_key, build_schema, pack_article
+from .schema import TEXT_FIELDS, UNDATED_LAST, VALUE_SEPARATOR, FrenchTextField, build_schema, pack_article
 
 
 def fingerprint(article: Article) -> str:
@@ -89,12 +89,6 @@ def analysed(doc: dict, schema) -> dict:
         if name in schema and isinstance(schema[name], FrenchTextField) and isinstance(doc.get(name), str):
             doc[name] = schema[name].postings(doc[name])
     return doc
-
-
-def prepare(article: Article, schema) -> Article:
-    """Build the article's Whoosh document now (in a worker process), so the writing process only stores it."""
-    article.prepared = (analysis_key(schema), article_fields(article, schema))
-    return article
 
 
 def index_schema(path: Path, stemmer: str | None = None):

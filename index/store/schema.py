@@ -186,12 +186,6 @@ def build_schema(stemmer: str = DEFAULT_STEMMER) -> fields.Schema:
     )
 
 
-def analysis_key(schema) -> tuple:
-    """What decides the terms of the text fields (field and analyzer kinds, stemmer): equal keys, equal terms."""
-    return tuple((name, type(schema[name]).__name__, type(schema[name].analyzer).__name__, stemmer_of(schema[name].analyzer))
-                 for name in TEXT_FIELDS if name in schema)
-
-
 def schema_stemmer(schema) -> str | None:
     """The stemmer of an index's titles and bodies ("light" or "snowball")."""
     return stemmer_of(schema["body"].analyzer) if "body" in schema else None

@@ -32,12 +32,12 @@ from ..annotation.dedup import DuplicateGroups
 from ..article import Article
 from ..errors import ArchiveIndexError, IndexLockedError
 from ..layout import BUILDER_TEMPORARY_GLOB, INDEX_NAME, LOCK, META
-from .documents import article_fields, fingerprint
+from .documents import article_fields
 from .durable import ArchiveIndex, SafeSegmentWriter
 from .folder import index_exists
 from .merging import MergeScheduler
 from .originals import OriginalStore, digest
-from .schema import FACET_COLUMN, SCHEMA_VERSION, analysis_key, build_schema, facet_terms
+from .schema import FACET_COLUMN, SCHEMA_VERSION, build_schema, facet_terms
 from .segment_builds import BuiltSegment, InProcess, Result, Tasks, build_segment, merge_segments
 from .userfiles import write_json
 from .whoosh_internals import ArchiveCodec, PostingPool, file_storage
@@ -165,7 +165,6 @@ class ArchiveWriter:
                 schema = build_schema(self.stemmer) if self.stemmer else build_schema()
                 self._ix = ArchiveIndex.create_first(file_storage(self.path), schema, indexname=INDEX_NAME)
             self._schema = self._ix.schema  # read once: every read of it reads the table of contents
-            self._analysis_key = analysis_key(self._schema)
             self._fieldnames = set(self._schema.names())
             self.groups = DuplicateGroups(self.path)
             self._merges = MergeScheduler(self.tasks, str(self.path), self._schema, self.limitmb)
@@ -198,18 +197,9 @@ class ArchiveWriter:
             return "added"
         return "unchanged" if stored.get("fingerprint") == fp else "updated"
 
-    def _document(self, article: Article) -> dict:
-        """The article's Whoosh document: the one a worker prepared for this index's analysis, else built here."""
-        prepared = article.prepared
-        # A prepared document is used only if it was analysed like this index and the
-        # article did not change since (the fingerprint covers everything indexed).
-        if prepared is not None and prepared[0] == self._analysis_key and prepared[1]["fingerprint"] == fingerprint(article):
-            return prepared[1]
-        return article_fields(article)
-
     def add(self, article: Article) -> str:
         """Decide and queue one article; return "added", "updated" or "unchanged"."""
-        doc = self._document(article)
+        doc = article_fields(article)  # text fields as text: the worker building the segment analyses them
         state = self._state(article.id, doc["fingerprint"])
         if state == "unchanged":
             self.summary.unchanged += 1
