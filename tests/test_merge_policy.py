@@ -63,3 +63,8 @@ def test_growing_archive_rewrites_each_article_about_once_per_level():
     amplification = written / 250_000
     assert amplification <= 1 + math.log(250, FACTOR) + 0.5
     assert sum(s.docs for s in segments) == 250_000
+
+
+def test_a_run_does_not_end_waiting_for_a_merge_unless_segments_pile_up():
+    assert merges(sizes(*[1000] * FACTOR), at_end=True) == []
+    assert len(merges(sizes(*[1000] * (2 * FACTOR)), at_end=True)) == 1

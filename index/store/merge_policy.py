@@ -42,12 +42,15 @@ def level(docs: int) -> int:
     return int(math.log(docs / FLOOR, FACTOR))
 
 
-def merges(segments: list[SegmentSize]) -> list[list[str]]:
+def merges(segments: list[SegmentSize], at_end: bool = False) -> list[list[str]]:
     """Groups of segment ids to merge, each into one segment: at most MAX_MERGES groups, lowest level first.
 
     A group is the FACTOR smallest segments of a level, merged only if the result stays
-    within MAX_MERGED_DOCS. Segments without a live document are not the policy's: the
-    writer drops them from the archive.
+    within MAX_MERGED_DOCS. `at_end` (the last commit of a run): a level is merged only
+    once it holds twice FACTOR segments, so that a run does not end waiting for a merge
+    that the next run does while it indexes, and segments still cannot pile up over many
+    small runs. Segments without a live document are not the policy's: the writer drops
+    them from the archive.
     """
     by_level: dict[int, list[SegmentSize]] = {}
     for segment in segments:
@@ -56,7 +59,7 @@ def merges(segments: list[SegmentSize]) -> list[list[str]]:
     groups: list[list[str]] = []
     for lvl in sorted(by_level):
         members = sorted(by_level[lvl], key=lambda s: (s.docs, s.id))
-        while len(members) >= FACTOR and len(groups) < MAX_MERGES:
+        while len(members) >= (2 * FACTOR if at_end else FACTOR) and len(groups) < MAX_MERGES:
             group, members = members[:FACTOR], members[FACTOR:]
             if sum(s.docs for s in group) > MAX_MERGED_DOCS:
                 break

@@ -48,12 +48,12 @@ class MergeScheduler:
         """Ids of the segments being written by merges."""
         return {merge.name for merge in self.running}
 
-    def start(self, segments: list) -> None:
-        """Start the merges the policy chooses among `segments` no merge holds (at most MAX_MERGES at once)."""
+    def start(self, segments: list, at_end: bool = False) -> None:
+        """Start the merges the policy chooses among `segments` no merge holds (at most MAX_MERGES at once; `at_end`: see merges())."""
         busy = self.busy()
         free = [SegmentSize(s.segment_id(), s.doc_count()) for s in segments if s.segment_id() not in busy]
         by_id = {s.segment_id(): s for s in segments}
-        for group in merges(free)[: max(0, MAX_MERGES - len(self.running))]:
+        for group in merges(free, at_end)[: max(0, MAX_MERGES - len(self.running))]:
             members = [by_id[i] for i in group]
             segid = new_segment_id()
             result = self.tasks.submit(merge_segments, self.folder, self.schema, members, self.limitmb, segid)

@@ -258,9 +258,9 @@ class ArchiveWriter:
 
         `final` also waits for the merges running, so that nothing is left in the workers.
         """
-        if self._building is not None:
-            self._publish()
         if self._batch.documents:
+            if self._building is not None:
+                self._publish()
             self._building = self._dispatch(self._batch)
             self._batch = _Batch()
         if self._building is not None and (wait or all(result.ready() for result in self._building.results)):
@@ -297,7 +297,7 @@ class ArchiveWriter:
         busy = self._merges.busy()
         segments = [s for s in writer.segments if s.doc_count() > 0 or s.segment_id() in busy] + [b.segment for b in built]
         segments, merged = self._merges.install(segments, wait=final)
-        self._merges.start(segments)
+        self._merges.start(segments, at_end=final)
         segments, more = self._merges.install(segments, wait=final)  # merges already done (in this process), or waited for
         merged += more
         writer.finished |= {b.segment.segment_id() for b in built + merged}
