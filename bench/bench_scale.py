@@ -80,10 +80,12 @@ def grown(base: list, total: int):
 def segment_files(index: Path) -> tuple[int, int]:
     """The current generation's segments: how many, and the bytes of their files (arrays files included)."""
     from newsarchive.index.store.folder import open_index
+    from newsarchive.index.store.whoosh_internals import files_of_segment
 
     with open_index(index).searcher() as searcher:
         ids = [leaf.segment().segment_id() for leaf, _ in searcher.reader().leaf_readers()]
-    sizes = sum(p.stat().st_size for p in index.iterdir() if any(p.name.startswith(i + ".") or p.name.startswith(i + "_") for i in ids))
+    names = [p.name for p in index.iterdir()]
+    sizes = sum((index / name).stat().st_size for i in ids for name in files_of_segment(names, i))
     return len(ids), sizes
 
 

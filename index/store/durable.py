@@ -41,6 +41,7 @@ from .whoosh_internals import (
     GenerationIndex,
     PublishingWriter,
     file_storage,
+    files_of_segment,
     generation_reader,
     generations,
     read_toc,
@@ -167,7 +168,7 @@ class SafeSegmentWriter(PublishingWriter):
                 self.storage.delete_file(name)
 
     def segment_files(self, segment_id: str) -> list[str]:
-        return [name for name in self.storage.list() if name.startswith(segment_id + ".") or name.startswith(segment_id + "_")]
+        return files_of_segment(self.storage.list(), segment_id)
 
     def verify(self, segments) -> None:
         """Read the new generation back: every segment opens and the document count adds up."""
@@ -189,12 +190,10 @@ def finish_segment(storage, schema, segment) -> int:
         write_segment_arrays(folder, reader, schema, segment.segment_id())
     finally:
         reader.close()
-    prefix = segment.segment_id()
     written = 0
-    for name in storage.list():
-        if name.startswith(prefix + ".") or name.startswith(prefix + "_"):
-            _fsync_path(folder / name)
-            written += (folder / name).stat().st_size
+    for name in files_of_segment(storage.list(), segment.segment_id()):
+        _fsync_path(folder / name)
+        written += (folder / name).stat().st_size
     return written
 
 

@@ -471,6 +471,11 @@ def _renumbered_postings(reader, schema, basedoc: int, docmap: dict | None):
                 matcher.next()
 
 
+def files_of_segment(names: list[str], segment_id: str) -> list[str]:
+    """Which of `names` belong to a segment: its compound file, and every file named after it (its arrays file)."""
+    return [name for name in names if name.startswith(segment_id + ".") or name.startswith(segment_id + "_")]
+
+
 def new_segment_id() -> str:
     """A fresh segment's random part of its name, chosen before it is built (so that its files can be told apart meanwhile)."""
     return W3Segment._random_id()
@@ -560,11 +565,9 @@ class SegmentBuilder(SegmentWriter):
     def abandon(self) -> None:
         """Stop, removing what was written of the segment."""
         self.cancel()
-        prefix = self.newsegment.segment_id()
-        for name in self.storage.list():
-            if name.startswith(prefix + ".") or name.startswith(prefix + "_"):
-                with contextlib.suppress(OSError):
-                    self.storage.delete_file(name)
+        for name in files_of_segment(self.storage.list(), self.newsegment.segment_id()):
+            with contextlib.suppress(OSError):
+                self.storage.delete_file(name)
 
 
 # --- reading postings and lengths a block at a time (search/postings.py) -----------------------
